@@ -1,0 +1,56 @@
+import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
+
+/**
+ * Joins a fresh report with the entity's previous one. When every source answered, the
+ * fresh report stands. When one failed, its checks stay `unknown` (a failed source never
+ * passes), but what the previous report knew is kept beside them: the last known
+ * status of each such check, the last good golden signals and workloads, and the time
+ * of the last good run. The report is marked stale with the reason.
+ */
+export function carryForward(
+  fresh: MeshReport,
+  previous: MeshReport | undefined,
+): MeshReport {
+  const failed = fresh.sources.filter(s => !s.ok);
+  if (failed.length === 0) {
+    return { ...fresh, stale: false, lastGoodAt: fresh.generatedAt };
+  }
+  const staleReason = failed
+    .map(s => `${s.name} source of cluster '${s.cluster}' failed: ${s.error ?? 'unknown error'}`)
+    .join('; ');
+  if (!previous) {
+    return { ...fresh, stale: true, staleReason };
+  }
+
+  const previousChecks = new Map(previous.checks.map(c => [c.id, c]));
+  const checks = fresh.checks.map(check => {
+    const before = previousChecks.get(check.id);
+    if (!check.evidence.missingSource || !before) return check;
+    const lastKnown =
+      (before.evidence.lastKnown as Record<string, unknown> | undefined) ??
+      (before.status !== 'unknown'
+        ? { status: before.status, summary: before.summary, at: previous.generatedAt }
+        : undefined);
+    return lastKnown ? { ...check, evidence: { ...check.evidence, lastKnown } } : check;
+  });
+
+  const kubernetesFailed = failed.some(s => s.name === 'kubernetes');
+  const metricsFailed = failed.some(s => s.name === 'prometheus');
+  return {
+    ...fresh,
+    stale: true,
+    staleReason,
+    lastGoodAt: previous.lastGoodAt,
+    checks,
+    mesh: kubernetesFailed && fresh.mesh.provider === 'unknown' ? previous.mesh : fresh.mesh,
+    workloads:
+      kubernetesFailed && fresh.workloads.length === 0 ? previous.workloads : fresh.workloads,
+    health:
+      metricsFailed && fresh.health.status === 'unknown' && previous.health.status !== 'unknown'
+        ? {
+            ...previous.health,
+            reason: `last good figures from ${previous.lastGoodAt ?? previous.generatedAt}; ${staleReason}`,
+          }
+        : fresh.health,
+  };
+}

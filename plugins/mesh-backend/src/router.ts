@@ -1,0 +1,117 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { ChecksResponse, hasMeshMapping } from '@mesh-readiness/plugin-mesh-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { checkDefinitions } from './checks/registry';
+import { buildEntityReport } from './collector/buildReport';
+import { MeshCollector } from './collector/MeshCollector';
+import { resolveEntityMapping } from './mapping/entityMapping';
+import { ReportStore } from './store/ReportStore';
+
+/** Backstage entity name rules (kind, namespace and name segments of a ref). */
+const SEGMENT = /^[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+
+const reportParams = z.object({
+  kind: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,62}$/, 'invalid entity kind'),
+  namespace: z.string().regex(SEGMENT, 'invalid entity namespace'),
+  name: z.string().regex(SEGMENT, 'invalid entity name'),
+});
+
+const refreshBody = z
+  .object({ entityRef: z.string().min(1).max(512).optional() })
+  .strict();
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InputError(
+      `Invalid ${what}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
+    );
+  }
+  return result.data;
+}
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  catalog: CatalogService;
+  store: ReportStore;
+  collector: MeshCollector;
+  window: string;
+  requireAuth: boolean;
+}
+
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, auth, catalog, store, collector, window, requireAuth } = options;
+  const router = Router();
+  router.use(express.json({ limit: '16kb' }));
+
+  /** The caller's credentials, or the plugin's own when reads are open to everyone. */
+  async function readCredentials(req: express.Request): Promise<BackstageCredentials> {
+    if (requireAuth) return httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service', 'none'] });
+    return credentials.principal.type === 'none'
+      ? auth.getOwnServiceCredentials()
+      : credentials;
+  }
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  router.get('/v1/checks', async (req, res) => {
+    await readCredentials(req);
+    const body: ChecksResponse = { checks: checkDefinitions() };
+    res.json(body);
+  });
+
+  router.get('/v1/reports/:kind/:namespace/:name', async (req, res) => {
+    const params = parseOrThrow(reportParams, req.params, 'entity reference');
+    const credentials = await readCredentials(req);
+    // Looking the entity up with the caller's credentials applies catalog permissions.
+    const entity = await catalog.getEntityByRef(params, { credentials });
+    if (!entity) {
+      throw new NotFoundError(
+        `No entity ${stringifyEntityRef(params)} in the catalog`,
+      );
+    }
+    // Without a valid mapping there is nothing to collect; answer from the annotations
+    // as they are now, so fixing them shows at once.
+    if (!hasMeshMapping(entity) || resolveEntityMapping(entity).kind === 'invalid') {
+      res.json(buildEntityReport(entity, [], window));
+      return;
+    }
+    const report = await store.getReport(stringifyEntityRef(entity));
+    if (!report) {
+      throw new NotFoundError(
+        `No mesh report for ${stringifyEntityRef(entity)} yet: it appears after the next collection, or POST /v1/refresh to collect now`,
+      );
+    }
+    res.json(report);
+  });
+
+  router.post('/v1/refresh', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const body = parseOrThrow(refreshBody, req.body, 'refresh request');
+    let entityRef: string | undefined;
+    if (body.entityRef) {
+      try {
+        entityRef = stringifyEntityRef(parseEntityRef(body.entityRef, { defaultKind: 'component' }));
+      } catch (e) {
+        throw new InputError(`Invalid entityRef '${body.entityRef}': ${(e as Error).message}`);
+      }
+    }
+    res.json(await collector.collect({ entityRef }));
+  });
+
+  return router;
+}

@@ -1,0 +1,125 @@
+import { NamespaceFacts } from './types';
+
+/** What the mesh's injector or node agent would do with a new pod of a workload. */
+export interface InjectionIntent {
+  provider: 'istio' | 'linkerd';
+  dataPlane: 'sidecar' | 'ambient';
+  /** Human-readable origin, e.g. `namespace label istio-injection=enabled`. */
+  via: string;
+}
+
+export interface InjectionDecision {
+  intent?: InjectionIntent;
+  /** Set when the workload or its namespace explicitly opts out of every mesh. */
+  optOut?: string;
+}
+
+/**
+ * Applies the injectors' own precedence rules (mesh-signals.md §3.1, §3.2, §3.4):
+ * - Istio sidecar: pod label `sidecar.istio.io/inject` overrides the older annotation;
+ *   namespace `istio-injection` wins over `istio.io/rev`; a pod `istio.io/rev` label
+ *   selects a revision when the namespace has none; hostNetwork pods are never injected.
+ * - Istio ambient: `istio.io/dataplane-mode=ambient` on the pod or namespace, unless
+ *   sidecar injection applies (it takes precedence); `none` opts out.
+ * - Linkerd: `linkerd.io/inject` (`enabled` or `ingress`) on the pod, else the namespace.
+ */
+export function decideInjection(
+  namespace: NamespaceFacts | undefined,
+  podLabels: Record<string, string>,
+  podAnnotations: Record<string, string>,
+  hostNetwork = false,
+): InjectionDecision {
+  const nsLabels = namespace?.labels ?? {};
+  const nsAnnotations = namespace?.annotations ?? {};
+  const optOuts: string[] = [];
+
+  // Istio sidecar
+  const podInject =
+    podLabels['sidecar.istio.io/inject'] ?? podAnnotations['sidecar.istio.io/inject'];
+  const podInjectVia =
+    podLabels['sidecar.istio.io/inject'] !== undefined ? 'pod label' : 'pod annotation';
+  if (!hostNetwork) {
+    if (podInject === 'true') {
+      return {
+        intent: {
+          provider: 'istio',
+          dataPlane: 'sidecar',
+          via: `${podInjectVia} sidecar.istio.io/inject=true`,
+        },
+      };
+    }
+    if (podInject === 'false') {
+      optOuts.push(`${podInjectVia} sidecar.istio.io/inject=false`);
+    } else if (nsLabels['istio-injection'] === 'enabled') {
+      return {
+        intent: {
+          provider: 'istio',
+          dataPlane: 'sidecar',
+          via: 'namespace label istio-injection=enabled',
+        },
+      };
+    } else if (nsLabels['istio-injection'] === 'disabled') {
+      optOuts.push('namespace label istio-injection=disabled');
+    } else if (nsLabels['istio.io/rev']) {
+      return {
+        intent: {
+          provider: 'istio',
+          dataPlane: 'sidecar',
+          via: `namespace label istio.io/rev=${nsLabels['istio.io/rev']}`,
+        },
+      };
+    } else if (podLabels['istio.io/rev']) {
+      return {
+        intent: {
+          provider: 'istio',
+          dataPlane: 'sidecar',
+          via: `pod label istio.io/rev=${podLabels['istio.io/rev']}`,
+        },
+      };
+    }
+  } else {
+    optOuts.push('hostNetwork pods are never injected');
+  }
+
+  // Istio ambient
+  const podMode = podLabels['istio.io/dataplane-mode'];
+  if (podMode === 'ambient') {
+    return {
+      intent: { provider: 'istio', dataPlane: 'ambient', via: 'pod label istio.io/dataplane-mode=ambient' },
+    };
+  }
+  if (podMode === 'none') {
+    optOuts.push('pod label istio.io/dataplane-mode=none');
+  } else if (nsLabels['istio.io/dataplane-mode'] === 'ambient' && podInject !== 'false') {
+    return {
+      intent: {
+        provider: 'istio',
+        dataPlane: 'ambient',
+        via: 'namespace label istio.io/dataplane-mode=ambient',
+      },
+    };
+  }
+
+  // Linkerd
+  const linkerdPod = podAnnotations['linkerd.io/inject'];
+  const linkerdNs = nsAnnotations['linkerd.io/inject'];
+  const linkerdOn = (v: string | undefined) => v === 'enabled' || v === 'ingress';
+  if (linkerdOn(linkerdPod)) {
+    return {
+      intent: { provider: 'linkerd', dataPlane: 'sidecar', via: `pod annotation linkerd.io/inject=${linkerdPod}` },
+    };
+  }
+  if (linkerdPod === 'disabled') {
+    optOuts.push('pod annotation linkerd.io/inject=disabled');
+  } else if (linkerdOn(linkerdNs)) {
+    return {
+      intent: {
+        provider: 'linkerd',
+        dataPlane: 'sidecar',
+        via: `namespace annotation linkerd.io/inject=${linkerdNs}`,
+      },
+    };
+  }
+
+  return optOuts.length > 0 ? { optOut: optOuts.join('; ') } : {};
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const stringMap = z.record(z.string(), z.string());
+
+/**
+ * The part of a Kubernetes object that every kind shares, checked before the object
+ * enters a snapshot. The rest (`spec`, `status`) stays as the API returned it and is
+ * read defensively by the snapshot builder.
+ */
+export const kubeObjectSchema = z
+  .object({
+    apiVersion: z.string().min(1),
+    kind: z.string().min(1),
+    metadata: z
+      .object({
+        name: z.string().min(1),
+        namespace: z.string().min(1).optional(),
+        uid: z.string().optional(),
+        labels: stringMap.nullish(),
+        annotations: stringMap.nullish(),
+        ownerReferences: z
+          .array(
+            z
+              .object({
+                kind: z.string(),
+                name: z.string(),
+                controller: z.boolean().optional(),
+              })
+              .passthrough(),
+          )
+          .nullish(),
+      })
+      .passthrough(),
+    spec: z.unknown().optional(),
+    status: z.unknown().optional(),
+  })
+  .passthrough();
+
+export type KubeObject = z.infer<typeof kubeObjectSchema>;
+
+/** A problem with part of a source's input; the rest of the input is still used. */
+export interface SourceProblem {
+  /** Where: a file and line, or an API path. */
+  location: string;
+  message: string;
+}
+
+export interface KubernetesFetchResult {
+  objects: KubeObject[];
+  problems: SourceProblem[];
+  /** Files read or API requests made, for the benchmark and the logs. */
+  requests: number;
+}
+
+/** Fetches every object of a cluster at once; never per entity. */
+export interface KubernetesSource {
+  readonly description: string;
+  fetch(): Promise<KubernetesFetchResult>;
+}

@@ -1,0 +1,86 @@
+import { computeReadiness, MeshReport } from '@mesh-readiness/plugin-mesh-common';
+import { createTestDatabase, TEST_DATABASES } from '../testUtils/databases';
+import { ReportStore } from './ReportStore';
+
+function report(entityRef: string, overrides: Partial<MeshReport> = {}): MeshReport {
+  const checks = [
+    {
+      id: 'mesh.enrollment',
+      title: 'Workload enrolled in the mesh',
+      category: 'mesh',
+      status: 'pass' as const,
+      summary: 'All 3 pods are meshed (istio sidecar).',
+      evidence: { pods: 3, unicode: 'ünïcödé ✓' },
+    },
+  ];
+  return {
+    entityRef,
+    generatedAt: '2026-11-25T00:00:00.000Z',
+    stale: false,
+    mesh: { provider: 'istio', dataPlane: 'sidecar' },
+    workloads: [],
+    health: {
+      status: 'healthy',
+      requestsPerSecond: 12.5,
+      successRate: 0.999,
+      latencyMs: { p50: 10, p95: 40, p99: 80 },
+    },
+    checks,
+    readiness: computeReadiness(checks),
+    sources: [],
+    ...overrides,
+  };
+}
+
+describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let store: ReportStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    store = await ReportStore.fromKnex(db.knex);
+  }, 30_000);
+
+  afterAll(async () => {
+    await db?.dispose();
+  });
+
+  it('round-trips a report exactly', async () => {
+    const r = report('component:default/checkout');
+    await store.saveReports([r]);
+    await expect(store.getReport('component:default/checkout')).resolves.toEqual(r);
+  });
+
+  it('finds reports whatever the case of the ref', async () => {
+    await store.saveReports([report('Component:default/MixedCase')]);
+    const found = await store.getReport('component:default/mixedcase');
+    expect(found?.entityRef).toBe('Component:default/MixedCase');
+  });
+
+  it('answers undefined for an entity without a report', async () => {
+    await expect(store.getReport('component:default/never-collected')).resolves.toBeUndefined();
+  });
+
+  it('replaces the previous report of an entity instead of adding a second one', async () => {
+    await store.saveReports([report('component:default/payments')]);
+    await store.saveReports([
+      report('component:default/payments', { stale: true, staleReason: 'prometheus down' }),
+    ]);
+    const all = (await store.listReports()).filter(r => r.entityRef === 'component:default/payments');
+    expect(all).toHaveLength(1);
+    expect(all[0].stale).toBe(true);
+    expect(all[0].staleReason).toBe('prometheus down');
+  });
+
+  it('saves and reads many reports in batches', async () => {
+    const many = Array.from({ length: 450 }, (_, i) => report(`component:bulk/svc-${i}`));
+    await store.saveReports(many);
+    const found = await store.getReports(many.map(r => r.entityRef));
+    expect(found.size).toBe(450);
+    expect(found.get('component:bulk/svc-449')?.entityRef).toBe('component:bulk/svc-449');
+  });
+
+  it('runs the migrations idempotently', async () => {
+    await expect(ReportStore.fromKnex(db.knex)).resolves.toBeInstanceOf(ReportStore);
+  });
+});

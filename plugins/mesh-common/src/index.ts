@@ -1,0 +1,9 @@
+/**
+ * Shared types, the check catalog and pure helpers of the mesh plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './checks';
+export * from './annotations';
+export * from './readiness';

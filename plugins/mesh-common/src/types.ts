@@ -1,0 +1,132 @@
+/**
+ * The report contract shared by the backend, the frontend, scorecards and adopters.
+ * Field names and meanings follow DESIGN.md ("Contracts"); add fields, never rename them.
+ */
+
+/** Outcome of one readiness check. `unknown` always carries its reason in `summary`. */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown' | 'not-applicable';
+
+export type MeshProvider = 'istio' | 'linkerd' | 'none' | 'unknown';
+
+export type DataPlaneMode = 'sidecar' | 'ambient' | 'mixed' | 'none';
+
+export type HealthStatus = 'healthy' | 'degraded' | 'failing' | 'idle' | 'unknown';
+
+export type CheckCategory =
+  | 'mesh'
+  | 'health'
+  | 'latency'
+  | 'workload'
+  | 'sidecar'
+  | 'security'
+  | 'upgrade'
+  | 'control-plane'
+  | 'observability'
+  | 'operations'
+  | 'value';
+
+/** Which collected data a check reads; a failing source turns its checks `unknown`. */
+export type SourceKind = 'kubernetes' | 'prometheus' | 'tracing' | 'catalog';
+
+export interface CheckDefinition {
+  id: string;
+  title: string;
+  category: CheckCategory;
+  /** The line of the production checklist (reference document) this check serves. */
+  checklistLine: string;
+  /** The data the check needs. */
+  sources: SourceKind[];
+  /** Answered by a person in the UI rather than computed. */
+  attested?: boolean;
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  category: string;
+  status: CheckStatus;
+  summary: string;
+  evidence: Record<string, unknown>;
+  remediation?: string;
+}
+
+export interface WorkloadSummary {
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  pods: number;
+  meshedPods: number;
+  proxyVersions: string[];
+  /** Data plane of this workload's pods. */
+  dataPlane?: DataPlaneMode;
+  provider?: MeshProvider;
+}
+
+export interface LatencySummary {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+export interface HealthSummary {
+  status: HealthStatus;
+  requestsPerSecond: number | null;
+  /** Share of requests that did not fail, 0..1. */
+  successRate: number | null;
+  latencyMs: LatencySummary;
+  /** Share of 4xx and 5xx responses, 0..1, as Kiali's tolerances use them. */
+  errorRates?: { clientErrors: number | null; serverErrors: number | null };
+  /** The PromQL range the figures were computed over, e.g. `5m`. */
+  window?: string;
+  /** Why the status is what it is, e.g. the threshold that was crossed. */
+  reason?: string;
+}
+
+export interface SourceStatus {
+  name: string;
+  cluster: string;
+  ok: boolean;
+  error?: string;
+  fetchedAt: string;
+}
+
+export interface Readiness {
+  /** 0..100 */
+  score: number;
+  level: ReadinessLevel;
+  passed: number;
+  applicable: number;
+}
+
+export type ReadinessLevel =
+  | 'production-ready'
+  | 'nearly-ready'
+  | 'in-progress'
+  | 'not-ready'
+  | 'unmapped';
+
+export interface MeshReport {
+  entityRef: string;
+  generatedAt: string;
+  /** True when a source failed in the last run and some data comes from an earlier run. */
+  stale: boolean;
+  /** Why the report is stale. */
+  staleReason?: string;
+  /** When every source last answered for this entity. */
+  lastGoodAt?: string;
+  mesh: { provider: MeshProvider; dataPlane: DataPlaneMode };
+  workloads: WorkloadSummary[];
+  health: HealthSummary;
+  checks: CheckResult[];
+  readiness: Readiness;
+  sources: SourceStatus[];
+}
+
+export interface RefreshResponse {
+  clusters: { name: string; ok: boolean; error?: string }[];
+}
+
+export interface ChecksResponse {
+  checks: CheckDefinition[];
+}

@@ -1,0 +1,195 @@
+// @ts-check
+/**
+ * Synthetic mesh telemetry for the demo, the scenarios and the benchmark.
+ *
+ * A traffic spec (per workload: provider, rate, response mix, latency) turns into
+ * counters that are a pure function of time: value(t) = rate × share × (t − origin).
+ * The same function writes OpenMetrics for `promtool tsdb create-blocks-from openmetrics`
+ * (history) and the text exposition a live Prometheus scrapes (now), so the two join
+ * into one continuous series. Metric and label names follow
+ * ../../../shared/reference/mesh-signals.md §1 (Istio) and §2 (Linkerd).
+ *
+ * Plain CommonJS, so that the demo script runs it before anything is compiled.
+ */
+
+/** Istio's default buckets for istio_request_duration_milliseconds. */
+const ISTIO_BUCKETS_MS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+/** Linkerd proxy buckets for response_latency_ms. */
+const LINKERD_BUCKETS_MS = [1, 2, 3, 4, 5, 10, 20, 30, 40, 50, 100, 200, 300, 400, 500, 1000, 2000, 3000, 4000, 5000, 10000, 20000, 30000, 40000, 50000];
+
+/** Standard normal CDF (Abramowitz–Stegun 7.1.26; error below 1.5e-7). */
+function normalCdf(x) {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
+  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
+}
+
+/**
+ * Share of requests at or under `le` ms for a log-normal latency with the given median
+ * and 99th percentile.
+ */
+function latencyCdf(le, p50, p99) {
+  if (le === Infinity) return 1;
+  const sigma = Math.max(Math.log(p99 / p50) / 2.3263, 1e-6);
+  return normalCdf((Math.log(le) - Math.log(p50)) / sigma);
+}
+
+function escapeLabel(value) {
+  return String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+function formatLabels(labels) {
+  return `{${Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+}
+
+/**
+ * Expands a spec into series definitions: each has a family, a name, labels and a rate
+ * per second (so value(t) = rate × elapsed seconds).
+ * @param {any} spec
+ */
+function seriesOf(spec) {
+  /** @type {{family: string, type: 'counter'|'histogram', series: {name: string, labels: Record<string,string>, rate: number}[]}[]} */
+  const families = [];
+  const family = (name, type) => {
+    let f = families.find(x => x.family === name);
+    if (!f) {
+      f = { family: name, type, series: [] };
+      families.push(f);
+    }
+    return f;
+  };
+  for (const svc of spec.services ?? []) {
+    const pods = svc.podNames ?? Array.from({ length: svc.pods ?? 1 }, (_, i) => `${svc.workload}-pod-${i}`);
+    const responses = svc.responses ?? { 200: 1 };
+    const total = Object.values(responses).reduce((a, b) => a + Number(b), 0);
+    const p50 = svc.latencyMs?.p50 ?? 10;
+    const p99 = svc.latencyMs?.p99 ?? p50 * 5;
+    const rpsPerPod = (svc.rps ?? 0) / pods.length;
+    const provider = svc.provider ?? 'istio';
+    for (const pod of pods) {
+      for (const [code, share] of Object.entries(responses)) {
+        const rate = (rpsPerPod * Number(share)) / total;
+        if (provider === 'istio') {
+          const reporter = svc.reporter ?? 'destination';
+          const base = {
+            reporter,
+            source_workload: svc.sourceWorkload ?? 'istio-ingressgateway',
+            source_workload_namespace: svc.sourceNamespace ?? 'istio-system',
+            source_principal: `spiffe://cluster.local/ns/${svc.sourceNamespace ?? 'istio-system'}/sa/${svc.sourceWorkload ?? 'istio-ingressgateway'}`,
+            destination_workload: svc.workload,
+            destination_workload_namespace: svc.namespace,
+            destination_service: `${svc.service ?? svc.workload}.${svc.namespace}.svc.cluster.local`,
+            destination_service_name: svc.service ?? svc.workload,
+            destination_service_namespace: svc.namespace,
+            destination_canonical_service: svc.workload,
+            destination_canonical_revision: 'latest',
+            request_protocol: 'http',
+            response_flags: '-',
+            connection_security_policy: 'mutual_tls',
+            job: reporter === 'waypoint' ? 'waypoint' : 'kubernetes-pods',
+            namespace: svc.namespace,
+            pod: reporter === 'waypoint' ? `waypoint-${svc.namespace}` : pod,
+            instance: reporter === 'waypoint' ? `waypoint-${svc.namespace}:15020` : `${pod}:15020`,
+          };
+          family('istio_requests', 'counter').series.push({
+            name: 'istio_requests_total',
+            labels: { ...base, response_code: code },
+            rate,
+          });
+          const hist = family('istio_request_duration_milliseconds', 'histogram');
+          for (const le of [...ISTIO_BUCKETS_MS, Infinity]) {
+            hist.series.push({
+              name: 'istio_request_duration_milliseconds_bucket',
+              labels: { ...base, response_code: code, le: le === Infinity ? '+Inf' : String(le) },
+              rate: rate * latencyCdf(le, p50, p99),
+            });
+          }
+          hist.series.push({ name: 'istio_request_duration_milliseconds_count', labels: { ...base, response_code: code }, rate });
+          hist.series.push({ name: 'istio_request_duration_milliseconds_sum', labels: { ...base, response_code: code }, rate: rate * p50 * 1.2 });
+        } else {
+          const kind = svc.kind ?? 'deployment';
+          const base = {
+            direction: 'inbound',
+            namespace: svc.namespace,
+            pod,
+            [kind]: svc.workload,
+            tls: 'true',
+            srv_kind: 'default',
+            srv_name: 'all-unauthenticated',
+            job: 'linkerd-proxy',
+            instance: `${pod}:4191`,
+            control_plane_ns: 'linkerd',
+          };
+          const failure = /^5/.test(code);
+          family('response', 'counter').series.push({
+            name: 'response_total',
+            labels: { ...base, status_code: code, classification: failure ? 'failure' : 'success' },
+            rate,
+          });
+          const hist = family('response_latency_ms', 'histogram');
+          for (const le of [...LINKERD_BUCKETS_MS, Infinity]) {
+            hist.series.push({
+              name: 'response_latency_ms_bucket',
+              labels: { ...base, status_code: code, le: le === Infinity ? '+Inf' : String(le) },
+              rate: rate * latencyCdf(le, p50, p99),
+            });
+          }
+          hist.series.push({ name: 'response_latency_ms_count', labels: { ...base, status_code: code }, rate });
+          hist.series.push({ name: 'response_latency_ms_sum', labels: { ...base, status_code: code }, rate: rate * p50 * 1.2 });
+        }
+      }
+    }
+  }
+  return families;
+}
+
+/**
+ * OpenMetrics text for promtool: every series sampled from `start` to `end` (seconds)
+ * every `step` seconds. Families stay together and each series is in time order, as
+ * promtool requires; the file ends with `# EOF`.
+ * @param {any} spec @param {{start: number, end: number, step: number, origin?: number}} range
+ */
+function toOpenMetrics(spec, range) {
+  const origin = range.origin ?? range.start;
+  const lines = [];
+  for (const f of seriesOf(spec)) {
+    lines.push(`# TYPE ${f.family} ${f.type}`);
+    // A histogram's buckets, count and sum share a label set; keep each set's samples
+    // together and in time order.
+    const groups = new Map();
+    for (const s of f.series) {
+      const { le, ...rest } = s.labels;
+      const key = JSON.stringify(rest);
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(s);
+    }
+    for (const group of groups.values()) {
+      for (let t = range.start; t <= range.end; t += range.step) {
+        for (const s of group) {
+          const value = s.rate * Math.max(0, t - origin);
+          lines.push(`${s.name}${formatLabels(s.labels)} ${value.toFixed(4)} ${t}`);
+        }
+      }
+    }
+  }
+  lines.push('# EOF');
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The Prometheus text exposition of the same counters at time `now` (seconds), for a
+ * live scrape.
+ * @param {any} spec @param {number} now @param {number} origin
+ */
+function toExposition(spec, now, origin) {
+  const lines = [];
+  for (const f of seriesOf(spec)) {
+    lines.push(`# TYPE ${f.family === 'istio_requests' || f.family === 'response' ? `${f.family}_total` : f.family} ${f.type}`);
+    for (const s of f.series) {
+      lines.push(`${s.name}${formatLabels(s.labels)} ${(s.rate * Math.max(0, now - origin)).toFixed(4)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+module.exports = { toOpenMetrics, toExposition, seriesOf, latencyCdf, ISTIO_BUCKETS_MS, LINKERD_BUCKETS_MS };

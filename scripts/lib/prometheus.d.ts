@@ -1,0 +1,20 @@
+export function ensurePrometheus(options?: {
+  install?: boolean;
+  log?: (line: string) => void;
+}): { prometheus: string; promtool: string };
+export function startPrometheus(options?: {
+  openMetrics?: string;
+  scrapeTargets?: string[];
+  scrapeInterval?: string;
+  port?: number;
+  dataDir?: string;
+  log?: (line: string) => void;
+}): Promise<{
+  url: string;
+  port: number;
+  dataDir: string;
+  backfillMs: number;
+  stop: () => Promise<void>;
+}>;
+export function freePort(): Promise<number>;
+export function which(binary: string): string | undefined;
