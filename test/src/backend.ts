@@ -1,4 +1,8 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import meshPlugin from '@mesh-readiness/plugin-mesh-backend';
@@ -17,6 +21,8 @@ export async function startMeshBackend(options: {
     features: [
       meshPlugin,
       catalogServiceMock.factory({ entities: options.entities }),
+      // A request without a token must be anonymous here, as in a real backend.
+      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
       mockServices.rootConfig.factory({
         data: {
           mesh: {

@@ -1,11 +1,12 @@
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
-import type { TrafficSpec } from '../../scripts/lib/metrics';
+import type { TrafficSpec } from 'mesh-devtools/metrics';
 
 /** Where the scenario folders live; the demo is a scenario too. */
-export const REPO_ROOT = path.resolve(__dirname, '../..');
+export const REPO_ROOT = path.resolve(resolvePackagePath('mesh-test'), '..');
 export const SCENARIO_DIRS = [
   path.join(REPO_ROOT, 'demo'),
   ...fs
@@ -36,7 +37,7 @@ export interface Scenario {
   metrics?: TrafficSpec;
   expected: {
     entities: Record<string, ExpectedEntity>;
-    sources?: Record<string, { ok: boolean; errorContains?: string }>;
+    sources?: Record<string, { ok: boolean; errorContains?: string | string[] }>;
   };
 }
 

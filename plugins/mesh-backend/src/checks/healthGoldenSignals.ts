@@ -8,7 +8,8 @@ function debugCommands(ctx: EntityContext): string {
   for (const w of ctx.workloads) {
     const ref = `${w.workload.kind.toLowerCase()}/${w.workload.name}`;
     const ns = w.workload.namespace;
-    const pod = w.workload.pods[0]?.name ?? '<pod>';
+    // proxy-config needs a pod that has a proxy.
+    const pod = (w.workload.pods.find(p => p.proxy) ?? w.workload.pods[0])?.name ?? '<pod>';
     if (w.traffic?.provider === 'linkerd') {
       lines.push(`linkerd viz stat -n ${ns} ${ref}`, `linkerd viz tap -n ${ns} ${ref}`);
     } else {

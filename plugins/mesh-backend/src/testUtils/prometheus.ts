@@ -1,5 +1,5 @@
-import { startPrometheus } from '../../../../scripts/lib/prometheus';
-import { toOpenMetrics, TrafficSpec } from '../../../../scripts/lib/metrics';
+import { startPrometheus } from 'mesh-devtools/prometheus';
+import { toOpenMetrics, TrafficSpec } from 'mesh-devtools/metrics';
 
 export type RunningPrometheus = Awaited<ReturnType<typeof startPrometheus>>;
 

@@ -87,14 +87,17 @@ export function parseManifestText(
   for (const doc of docList) {
     const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     if (value === null || value === undefined) continue;
-    const line = doc.contents?.range
-      ? lineCounter.linePos(doc.contents.range[0]).line
-      : 1;
-    const items = listItems(value);
-    items.forEach((item, index) => {
-      const where = items.length > 1 || isList(value)
-        ? `${fileLabel}:${line} (items[${index}])`
-        : `${fileLabel}:${line}`;
+    const lineOf = (node: unknown) => {
+      const range = (node as { range?: [number, number, number] } | undefined)?.range;
+      return range ? lineCounter.linePos(range[0]).line : 1;
+    };
+    const list = isList(value);
+    const itemNodes = list
+      ? ((doc.get('items', true) as { items?: unknown[] } | undefined)?.items ?? [])
+      : [doc.contents];
+    listItems(value).forEach((item, index) => {
+      const line = lineOf(itemNodes[index] ?? doc.contents);
+      const where = list ? `${fileLabel}:${line} (items[${index}])` : `${fileLabel}:${line}`;
       const result = kubeObjectSchema.safeParse(item);
       if (!result.success) {
         const issue = result.error.issues[0];

@@ -1,30 +1,31 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { freePort } from '../../../../../scripts/lib/prometheus';
+import type { TrafficSpec } from 'mesh-devtools/metrics';
+import { freePort } from 'mesh-devtools/prometheus';
 import { histogramQuantile } from '../../snapshot/histogram';
 import { RunningPrometheus, startPrometheusWithTraffic } from '../../testUtils/prometheus';
 import { PrometheusClient } from './PrometheusClient';
 import { PrometheusSource } from './PrometheusSource';
 
-const spec = {
+const spec: TrafficSpec = {
   services: [
     {
       namespace: 'shop',
       workload: 'checkout',
-      provider: 'istio' as const,
+      provider: 'istio',
       rps: 20,
       pods: 2,
       responses: { '200': 0.9, '404': 0.04, '503': 0.06 },
       latencyMs: { p50: 20, p99: 200 },
     },
     // Seen by both its sidecar and a waypoint: must not be counted twice.
-    { namespace: 'shop', workload: 'cart', provider: 'istio' as const, reporter: 'destination' as const, rps: 10 },
-    { namespace: 'shop', workload: 'cart', provider: 'istio' as const, reporter: 'waypoint' as const, rps: 10 },
-    { namespace: 'inventory', workload: 'inventory', provider: 'istio' as const, reporter: 'waypoint' as const, rps: 5 },
+    { namespace: 'shop', workload: 'cart', provider: 'istio', reporter: 'destination', rps: 10 },
+    { namespace: 'shop', workload: 'cart', provider: 'istio', reporter: 'waypoint', rps: 10 },
+    { namespace: 'inventory', workload: 'inventory', provider: 'istio', reporter: 'waypoint', rps: 5 },
     {
       namespace: 'payments',
       workload: 'payments',
-      provider: 'linkerd' as const,
+      provider: 'linkerd',
       rps: 8,
       responses: { '200': 0.7, '429': 0.2, '502': 0.1 },
       latencyMs: { p50: 30, p99: 300 },
@@ -32,8 +33,8 @@ const spec = {
     {
       namespace: 'data',
       workload: 'orders-db',
-      provider: 'linkerd' as const,
-      kind: 'statefulset' as const,
+      provider: 'linkerd',
+      kind: 'statefulset',
       rps: 2,
     },
   ],

@@ -1,0 +1,254 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ManifestsDirSource, parseManifestText } from './ManifestsDirSource';
+
+let dir: string;
+
+async function write(relative: string, text: string) {
+  const file = path.join(dir, relative);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, text);
+}
+
+const names = (objects: { kind: string; metadata: { name: string } }[]) =>
+  objects.map(o => `${o.kind}/${o.metadata.name}`);
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'mesh-manifests-'));
+});
+
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+// A `kubectl get pods,deployments -o yaml` answer, with the fields kubectl writes.
+const KUBECTL_LIST = `apiVersion: v1
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: checkout
+    namespace: shop
+    labels:
+      app: checkout
+  spec:
+    replicas: 2
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: checkout-6b7f9c8d5-x2k9p
+    namespace: shop
+    ownerReferences:
+    - apiVersion: apps/v1
+      kind: ReplicaSet
+      name: checkout-6b7f9c8d5
+      controller: true
+      blockOwnerDeletion: true
+      uid: 1234
+  status:
+    phase: Running
+kind: List
+metadata:
+  resourceVersion: ""
+`;
+
+const MULTI_DOC = `# namespaces first
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    istio-injection: enabled
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: payments
+  annotations:
+    linkerd.io/inject: enabled
+---
+`;
+
+describe('ManifestsDirSource', () => {
+  it('reads multi-document files, kubectl Lists and nested directories, in name order', async () => {
+    await write('00-namespaces.yaml', MULTI_DOC);
+    await write('shop/checkout.yml', KUBECTL_LIST);
+    await write('payments/deep/er/payments.json', JSON.stringify({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'payments', namespace: 'payments' },
+    }));
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(result.problems).toEqual([]);
+    expect(names(result.objects)).toEqual([
+      'Namespace/shop',
+      'Namespace/payments',
+      'Deployment/payments',
+      'Deployment/checkout',
+      'Pod/checkout-6b7f9c8d5-x2k9p',
+    ]);
+    expect(result.requests).toBe(3);
+    // Fields other than the common metadata pass through untouched.
+    const deployment = result.objects.find(o => o.metadata.name === 'checkout')!;
+    expect(deployment.spec).toEqual({ replicas: 2 });
+    expect(result.objects[0].metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+  });
+
+  it('ignores files that are not YAML or JSON', async () => {
+    await write('README.md', '# not a manifest: {{ broken');
+    await write('notes.txt', 'kind: Namespace');
+    await write('kustomization.yaml.bak', 'garbage: [');
+    await write('ns.yaml', MULTI_DOC);
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(result.problems).toEqual([]);
+    expect(names(result.objects)).toEqual(['Namespace/shop', 'Namespace/payments']);
+    expect(result.requests).toBe(1);
+  });
+
+  it('skips a malformed YAML file whole and names the file and line', async () => {
+    await write('good.yaml', MULTI_DOC);
+    // The first document is fine; the second has a nested mapping on line 9.
+    await write(
+      'shop/broken.yaml',
+      [
+        'apiVersion: v1',
+        'kind: Namespace',
+        'metadata:',
+        '  name: half-read',
+        '---',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: half: read',
+        '  namespace: shop',
+        '',
+      ].join('\n'),
+    );
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(names(result.objects)).toEqual(['Namespace/shop', 'Namespace/payments']);
+    expect(names(result.objects)).not.toContain('Namespace/half-read');
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems).toEqual([
+      {
+        location: path.join('shop', 'broken.yaml:9'),
+        message: expect.stringMatching(/^file skipped: .*line 9/),
+      },
+    ]);
+  });
+
+  it('reports the line of a tab-indentation error', async () => {
+    await write('tabs.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n\tname: tabbed\n');
+    const result = await new ManifestsDirSource(dir).fetch();
+    expect(result.objects).toEqual([]);
+    expect(result.problems).toEqual([
+      { location: 'tabs.yaml:4', message: expect.stringMatching(/^file skipped: /) },
+    ]);
+  });
+
+  it('skips an object missing metadata.name with its location, and keeps the others', async () => {
+    await write(
+      'pods.yaml',
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: ok-pod',
+        '  namespace: shop',
+        '---',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  namespace: shop',
+        '',
+      ].join('\n'),
+    );
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(names(result.objects)).toEqual(['Pod/ok-pod']);
+    expect(result.problems).toEqual([
+      { location: 'pods.yaml:7', message: expect.stringContaining('metadata.name') },
+    ]);
+    expect(result.problems[0].message).toMatch(/^object skipped: /);
+  });
+
+  it('names the List item that is invalid, at the line the item starts', async () => {
+    await write(
+      'list.yaml',
+      KUBECTL_LIST.replace('    name: checkout-6b7f9c8d5-x2k9p\n', ''),
+    );
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(names(result.objects)).toEqual(['Deployment/checkout']);
+    expect(result.problems).toEqual([
+      {
+        // line 12 is `- apiVersion: v1` of the Pod item
+        location: 'list.yaml:12 (items[1])',
+        message: expect.stringContaining('metadata.name'),
+      },
+    ]);
+  });
+
+  it('reads an empty directory as no objects', async () => {
+    const result = await new ManifestsDirSource(dir).fetch();
+    expect(result).toEqual({ objects: [], problems: [], requests: 0 });
+  });
+
+  it('rejects with a clear message when the directory is missing', async () => {
+    const missing = path.join(dir, 'does-not-exist');
+    await expect(new ManifestsDirSource(missing).fetch()).rejects.toThrow(
+      `cannot read manifests directory ${missing}`,
+    );
+    await expect(new ManifestsDirSource(missing).fetch()).rejects.toThrow(/ENOENT/);
+  });
+
+  it('describes itself by its directory', () => {
+    expect(new ManifestsDirSource('/srv/manifests').description).toBe(
+      'manifests directory /srv/manifests',
+    );
+  });
+});
+
+describe('parseManifestText', () => {
+  it.each([
+    ['an empty file', ''],
+    ['only comments', '# nothing here\n'],
+    ['only separators', '---\n---\n'],
+  ])('reads %s as no objects and no problems', (_why, text) => {
+    expect(parseManifestText(text, 'f.yaml')).toEqual({ objects: [], problems: [] });
+  });
+
+  it.each([
+    ['a string', '"just text"', 'object'],
+    ['a list with no kind', '- a\n- b\n', 'object'],
+    ['an object without apiVersion', 'kind: Pod\nmetadata:\n  name: x\n', 'apiVersion'],
+    ['labels that are not strings', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    replicas: 3\n', 'metadata.labels.replicas'],
+  ])('skips %s as an object problem', (_why, text, path_) => {
+    const result = parseManifestText(text, 'f.yaml');
+    expect(result.objects).toEqual([]);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0].location).toBe('f.yaml:1');
+    expect(result.problems[0].message).toContain(path_);
+  });
+
+  it('gives the line of each document', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {}\n---\n\n# second\napiVersion: v1\nkind: Pod\nmetadata: {}\n';
+    const result = parseManifestText(text, 'two.yaml');
+    expect(result.problems.map(p => p.location)).toEqual(['two.yaml:1', 'two.yaml:7']);
+  });
+
+  it('accepts kubectl nulls for labels and annotations', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: null\n  annotations: ~\n';
+    const result = parseManifestText(text, 'f.yaml');
+    expect(result.problems).toEqual([]);
+    expect(result.objects).toHaveLength(1);
+  });
+});

@@ -1,0 +1,320 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import {
+  MockFetchApi,
+  TestApiProvider,
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
+import { meshApiRef, MeshClient } from '../../api';
+import {
+  ENROLLMENT_REMEDIATION,
+  MTLS_REMEDIATION,
+  entity,
+  makeReport,
+  makeUnmappedReport,
+} from '../../__fixtures__/reports';
+import { EntityMeshContent } from './EntityMeshContent';
+
+const BASE = 'http://localhost:7007/api/mesh';
+const REPORT_URL = `${BASE}/v1/reports/component/default/x`;
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+function errorBody(status: number, name: string, message: string) {
+  return HttpResponse.json(
+    {
+      error: { name, message },
+      request: {
+        method: 'GET',
+        url: '/api/mesh/v1/reports/component/default/x',
+      },
+      response: { statusCode: status },
+    },
+    { status },
+  );
+}
+
+const noReportYet = () =>
+  errorBody(
+    404,
+    'NotFoundError',
+    'No mesh report has been collected for component:default/x yet',
+  );
+
+async function renderContent() {
+  const meshApi = new MeshClient({
+    discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
+    fetchApi: new MockFetchApi(),
+  });
+  return renderInTestApp(
+    <TestApiProvider apis={[[meshApiRef, meshApi]]}>
+      <EntityProvider entity={entity}>
+        <EntityMeshContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+function serveReport(report: MeshReport) {
+  server.use(http.get(REPORT_URL, () => HttpResponse.json(report)));
+}
+
+describe('EntityMeshContent', () => {
+  it('shows the summary, golden signals, checks, workloads and sources', async () => {
+    const report = makeReport();
+    serveReport(report);
+    await renderContent();
+
+    expect(await screen.findByTestId('mesh-provider')).toHaveTextContent(
+      'Istio',
+    );
+    expect(screen.getByTestId('mesh-data-plane')).toHaveTextContent('sidecar');
+    expect(screen.getByTestId('mesh-meshed-pods')).toHaveTextContent(
+      '3 / 4 pods meshed',
+    );
+    expect(screen.getByTestId('mesh-readiness-score')).toHaveTextContent('38');
+    expect(screen.getByTestId('mesh-readiness-level')).toHaveTextContent(
+      'not-ready',
+    );
+    const generatedAt = screen.getByTestId('mesh-generated-at');
+    expect(generatedAt).toHaveTextContent('2 minutes ago');
+    expect(generatedAt).toHaveAttribute('title', report.generatedAt);
+
+    // golden signals, as the browser e2e test reads them
+    expect(screen.getByTestId('mesh-health-status')).toHaveTextContent(
+      'healthy',
+    );
+    expect(screen.getByTestId('mesh-rps')).toHaveTextContent('12.3 req/s');
+    expect(screen.getByTestId('mesh-success-rate')).toHaveTextContent('99.20%');
+    expect(screen.getByTestId('mesh-p50')).toHaveTextContent('45.1 ms');
+    expect(screen.getByTestId('mesh-p95')).toHaveTextContent('120.0 ms');
+    expect(screen.getByTestId('mesh-p99')).toHaveTextContent('—');
+
+    // one row per check, chip text = status
+    for (const check of report.checks) {
+      const row = screen.getByTestId(`mesh-check-${check.id}`);
+      expect(within(row).getByText(check.status)).toBeInTheDocument();
+      expect(within(row).getByText(check.title)).toBeInTheDocument();
+      expect(within(row).getByText(check.summary)).toBeInTheDocument();
+    }
+    // failing first
+    const rows = screen.getAllByTestId(/^mesh-check-(?!remediation-)/);
+    expect(rows.map(r => r.dataset.testid)).toEqual([
+      'mesh-check-security.mtls',
+      'mesh-check-sidecar.resources',
+      'mesh-check-observability.trace-propagation',
+      'mesh-check-mesh.enrollment',
+      'mesh-check-control-plane.certificates',
+    ]);
+
+    // the failing check's remediation is open, verbatim, commands included
+    const mtls = screen.getByTestId('mesh-check-remediation-security.mtls');
+    expect(mtls.tagName).toBe('PRE');
+    expect(mtls.textContent).toBe(MTLS_REMEDIATION);
+    // a passing check's remediation opens on demand
+    expect(
+      screen.queryByTestId('mesh-check-remediation-mesh.enrollment'),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      within(screen.getByTestId('mesh-check-mesh.enrollment')).getByRole(
+        'button',
+        { name: 'Show remediation' },
+      ),
+    );
+    expect(
+      await screen.findByTestId('mesh-check-remediation-mesh.enrollment'),
+    ).toHaveTextContent('kubectl label namespace shop istio-injection=enabled');
+
+    // workloads
+    const cache = screen.getByTestId('mesh-workload-prod-eu-shop-x-cache');
+    expect(within(cache).getByText('StatefulSet')).toBeInTheDocument();
+    expect(within(cache).getByText('—')).toBeInTheDocument();
+    const deploy = screen.getByTestId('mesh-workload-prod-eu-shop-x');
+    expect(within(deploy).getByText('1.22.3')).toBeInTheDocument();
+
+    // sources
+    expect(
+      within(screen.getByTestId('mesh-source-prod-eu-prometheus')).getByText(
+        /ECONNREFUSED 127\.0\.0\.1:9090/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('mesh-source-prod-eu-kubernetes')).getByText(
+        /^ok/,
+      ),
+    ).toBeInTheDocument();
+
+    expect(screen.queryByText(/This report is stale/)).not.toBeInTheDocument();
+  });
+
+  it('warns when the report is stale and still shows it', async () => {
+    const lastGoodAt = new Date(Date.now() - 3 * 3600 * 1000).toISOString();
+    serveReport(
+      makeReport({
+        stale: true,
+        staleReason: 'prometheus in cluster prod-eu: connect ECONNREFUSED',
+        lastGoodAt,
+      }),
+    );
+    await renderContent();
+
+    expect(
+      await screen.findByText('Warning: This report is stale'),
+    ).toBeVisible();
+    const stale = screen.getByTestId('mesh-stale');
+    expect(stale).toHaveTextContent(
+      'prometheus in cluster prod-eu: connect ECONNREFUSED',
+    );
+    expect(stale).toHaveTextContent(lastGoodAt);
+    expect(stale).toHaveTextContent('3 hours ago');
+    expect(screen.getByTestId('mesh-rps')).toHaveTextContent('12.3 req/s');
+    expect(screen.getByTestId('mesh-check-security.mtls')).toBeInTheDocument();
+  });
+
+  it('shows a server error with a Retry button that reloads', async () => {
+    let calls = 0;
+    server.use(
+      http.get(REPORT_URL, () => {
+        calls += 1;
+        return calls === 1
+          ? errorBody(500, 'Error', 'database is locked')
+          : HttpResponse.json(makeReport());
+      }),
+    );
+    await renderContent();
+
+    expect(
+      await screen.findByText(/Request failed with 500/),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/database is locked/)[0]).toBeVisible();
+    expect(screen.queryByTestId('mesh-rps')).not.toBeInTheDocument();
+    expect(screen.queryByText('No mesh report yet')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByTestId('mesh-rps')).toHaveTextContent(
+      '12.3 req/s',
+    );
+    expect(calls).toBe(2);
+  });
+
+  it('treats a 404 for an unknown entity as an error, not as "no report yet"', async () => {
+    server.use(
+      http.get(REPORT_URL, () =>
+        errorBody(404, 'NotFoundError', 'Entity component:default/x not found'),
+      ),
+    );
+    await renderContent();
+
+    expect(
+      await screen.findByText(/Request failed with 404/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/Entity component:default\/x not found/)[0],
+    ).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+    expect(screen.queryByText('No mesh report yet')).not.toBeInTheDocument();
+  });
+
+  it('offers to collect a report when there is none, then shows it', async () => {
+    let collected = false;
+    let refreshBody: unknown;
+    server.use(
+      http.get(REPORT_URL, () =>
+        collected ? HttpResponse.json(makeReport()) : noReportYet(),
+      ),
+      http.post(`${BASE}/v1/refresh`, async ({ request }) => {
+        refreshBody = await request.json();
+        collected = true;
+        return HttpResponse.json({ clusters: [{ name: 'prod-eu', ok: true }] });
+      }),
+    );
+    await renderContent();
+
+    expect(await screen.findByText('No mesh report yet')).toBeInTheDocument();
+    expect(screen.queryByTestId('mesh-rps')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Collect now' }));
+
+    expect(await screen.findByTestId('mesh-rps')).toHaveTextContent(
+      '12.3 req/s',
+    );
+    expect(refreshBody).toEqual({ entityRef: 'component:default/x' });
+    expect(screen.queryByText('No mesh report yet')).not.toBeInTheDocument();
+  });
+
+  it('explains how to map an unmapped entity', async () => {
+    serveReport(makeUnmappedReport());
+    await renderContent();
+
+    const panel = await screen.findByTestId('mesh-unmapped');
+    expect(panel).toHaveTextContent('backstage.io/kubernetes-id');
+    expect(
+      within(panel).getByTestId('mesh-check-remediation-mesh.enrollment')
+        .textContent,
+    ).toBe(ENROLLMENT_REMEDIATION);
+    expect(screen.getByTestId('mesh-provider')).toHaveTextContent('none');
+    expect(screen.queryByTestId('mesh-rps')).not.toBeInTheDocument();
+  });
+
+  it('refreshes from the header button and shows the new figures', async () => {
+    let rps = 12.345;
+    let refreshes = 0;
+    server.use(
+      http.get(REPORT_URL, () =>
+        HttpResponse.json(
+          makeReport({
+            health: {
+              ...makeReport().health,
+              requestsPerSecond: rps,
+            },
+          }),
+        ),
+      ),
+      http.post(`${BASE}/v1/refresh`, () => {
+        refreshes += 1;
+        rps = 250;
+        return HttpResponse.json({ clusters: [{ name: 'prod-eu', ok: true }] });
+      }),
+    );
+    await renderContent();
+
+    expect(await screen.findByTestId('mesh-rps')).toHaveTextContent(
+      '12.3 req/s',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('mesh-rps')).toHaveTextContent('250.0 req/s'),
+    );
+    expect(refreshes).toBe(1);
+  });
+
+  it('reports clusters whose collection failed', async () => {
+    serveReport(makeReport());
+    server.use(
+      http.post(`${BASE}/v1/refresh`, () =>
+        HttpResponse.json({
+          clusters: [
+            { name: 'prod-eu', ok: false, error: 'prometheus unreachable' },
+          ],
+        }),
+      ),
+    );
+    await renderContent();
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Refresh' }),
+    );
+    expect(
+      await screen.findByText('Warning: Collection failed for some clusters'),
+    ).toBeVisible();
+    expect(screen.getByText(/prod-eu: prometheus unreachable/)).toBeVisible();
+    expect(screen.getByTestId('mesh-rps')).toBeInTheDocument();
+  });
+});

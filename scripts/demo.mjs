@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: runs the demo on a fresh clone.
+ *   1. installs npm packages when node_modules is missing or stale;
+ *   2. installs Debian's prometheus when missing (as root), else runs without metrics;
+ *   3. starts Prometheus on 127.0.0.1:9090 with an hour of demo traffic backfilled, and
+ *      keeps it fed live from a small simulator, so the numbers stay current;
+ *   4. starts the Backstage app (http://localhost:3000) and backend (http://localhost:7007).
+ * Ctrl-C stops everything.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import setup from './lib/setup.js';
+
+const { ROOT, ensureNpmDependencies, ensureDebianPackages, canConnect, log } = setup;
+const PROMETHEUS_PORT = Number(process.env.MESH_DEMO_PROMETHEUS_PORT ?? 9090);
+const HISTORY_SECONDS = 3600;
+
+const cleanups = [];
+let stopping = false;
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch {
+      // keep stopping the rest
+    }
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => stopAll(130));
+process.on('SIGTERM', () => stopAll(143));
+
+async function startMetrics() {
+  const missing = ensureDebianPackages([{ pkg: 'prometheus', binary: 'prometheus' }]);
+  if (missing.length > 0) {
+    log(
+      'Prometheus is not installed and cannot be installed here (apt-get needs root). The demo runs without metrics: ' +
+        'the golden-signal checks will show `unknown` with the reason. Install it with `sudo apt-get install -y prometheus` and restart.',
+    );
+    return undefined;
+  }
+  if (await canConnect('127.0.0.1', PROMETHEUS_PORT)) {
+    throw new Error(
+      `Port ${PROMETHEUS_PORT} is already in use. Stop whatever listens there, or run with MESH_DEMO_PROMETHEUS_PORT=<port>.`,
+    );
+  }
+  const { parse } = await import('yaml');
+  const { toOpenMetrics, toExposition } = (await import('./lib/metrics.js')).default;
+  const { startPrometheus } = (await import('./lib/prometheus.js')).default;
+  const spec = parse(fs.readFileSync(path.join(ROOT, 'demo/metrics.yaml'), 'utf8'));
+
+  const now = Math.floor(Date.now() / 1000);
+  const origin = now - HISTORY_SECONDS;
+  // The simulator serves the same counters live, continuing the backfilled history.
+  const simulator = http.createServer((req, res) => {
+    res.setHeader('content-type', 'text/plain; version=0.0.4');
+    res.end(toExposition(spec, Date.now() / 1000, origin));
+  });
+  await new Promise(resolve => simulator.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise(resolve => simulator.close(resolve)));
+
+  const dataDir = path.join(ROOT, '.demo/prometheus');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  log(`Backfilling ${HISTORY_SECONDS / 60} minutes of demo traffic and starting Prometheus…`);
+  const prometheus = await startPrometheus({
+    openMetrics: toOpenMetrics(spec, { start: origin, end: now - 5, step: 30, origin }),
+    scrapeTargets: [`127.0.0.1:${simulator.address().port}`],
+    scrapeInterval: '5s',
+    port: PROMETHEUS_PORT,
+    dataDir,
+  });
+  cleanups.push(() => prometheus.stop());
+  log(`Prometheus is ready at ${prometheus.url}`);
+  return prometheus;
+}
+
+async function main() {
+  const started = Date.now();
+  ensureNpmDependencies();
+  const prometheus = await startMetrics();
+
+  const env = { ...process.env };
+  if (prometheus && PROMETHEUS_PORT !== 9090) {
+    env.APP_CONFIG_mesh_clusters = JSON.stringify([
+      {
+        name: 'demo',
+        kubernetes: { manifestsDir: '../../demo/kubernetes' },
+        prometheus: { url: prometheus.url },
+      },
+    ]);
+  }
+  log('Starting the Backstage app and backend (the first build takes a minute or two)…');
+  const child = spawn('npx', ['backstage-cli', 'repo', 'start'], {
+    cwd: ROOT,
+    env,
+    stdio: 'inherit',
+    detached: true,
+  });
+  cleanups.push(
+    () =>
+      new Promise(resolve => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', resolve);
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          resolve();
+        }
+        setTimeout(() => {
+          try {
+            process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }, 5000).unref();
+      }),
+  );
+  child.on('exit', code => stopAll(code ?? 0));
+
+  // Say where to look once both halves answer.
+  for (let i = 0; i < 600 && !stopping; i++) {
+    const answers = async url =>
+      fetch(url, { signal: AbortSignal.timeout(5000) }).then(r => r.ok, () => false);
+    // The dev server answers only once the first build is done.
+    if ((await answers('http://localhost:7007/api/mesh/health')) && (await answers('http://localhost:3000'))) {
+      log(
+        `Demo ready in ${Math.round((Date.now() - started) / 1000)} s: open http://localhost:3000/catalog/default/component/checkout/mesh (guest sign-in)`,
+      );
+      break;
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+main().catch(e => {
+  log(`The demo could not start: ${e.message}`);
+  stopAll(1);
+});

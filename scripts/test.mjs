@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every suite, on a fresh clone.
+ *   - installs npm packages, and Debian's prometheus and chromium when missing (as root);
+ *   - starts the local PostgreSQL when it is down (the store tests need it);
+ *   - runs all jest projects (unit, real-Prometheus, PostgreSQL, component, browser e2e);
+ *   - ends with one plain line: `N passed, N failed`.
+ * Extra arguments go to jest, e.g. `npm test -- plugins/mesh-backend`.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import setup from './lib/setup.js';
+
+const { ROOT, ensureNpmDependencies, ensureDebianPackages, ensurePostgres, log } = setup;
+
+function fail(message) {
+  log(message);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+async function main() {
+  const started = Date.now();
+  ensureNpmDependencies();
+  const missing = ensureDebianPackages([
+    { pkg: 'prometheus', binary: 'prometheus' },
+    { pkg: 'chromium', binary: 'chromium' },
+  ]);
+  if (missing.length > 0) {
+    fail(
+      `The tests need Debian packages ${missing.join(', ')}, which are missing and cannot be installed here (apt-get needs root). Install them with: sudo apt-get install -y ${missing.join(' ')}`,
+    );
+  }
+  if (!(await ensurePostgres())) {
+    fail('The store tests need PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); it is not running and could not be started.');
+  }
+
+  const artifacts = path.join(ROOT, 'test/artifacts');
+  fs.mkdirSync(artifacts, { recursive: true });
+  const results = path.join(artifacts, 'jest-results.json');
+  fs.rmSync(results, { force: true });
+  const jest = spawnSync(
+    'npx',
+    ['backstage-cli', 'repo', 'test', '--watchAll=false', '--json', `--outputFile=${results}`, ...process.argv.slice(2)],
+    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CI: 'true' } },
+  );
+  if (!fs.existsSync(results)) fail(`jest produced no results (exit code ${jest.status})`);
+  const summary = JSON.parse(fs.readFileSync(results, 'utf8'));
+  // A suite that failed to load has no test results; count it as a failure.
+  const brokenSuites = summary.numRuntimeErrorTestSuites ?? 0;
+  const passed = summary.numPassedTests;
+  const failed = summary.numFailedTests + brokenSuites;
+  log(
+    `${summary.numTotalTestSuites} suites, ${summary.numTotalTests} tests, ${summary.numPendingTests} skipped, in ${Math.round((Date.now() - started) / 1000)} s`,
+  );
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || jest.status !== 0 ? 1 : 0);
+}
+
+main().catch(e => fail(e.stack ?? String(e)));
