@@ -14,7 +14,8 @@ import http from 'node:http';
 import path from 'node:path';
 import setup from './lib/setup.js';
 
-const { ROOT, ensureNpmDependencies, ensureDebianPackages, canConnect, log } = setup;
+const { ROOT, ensureNpmDependencies, ensureDebianPackages, canConnect, log } =
+  setup;
 const PROMETHEUS_PORT = Number(process.env.MESH_DEMO_PROMETHEUS_PORT ?? 9090);
 const HISTORY_SECONDS = 3600;
 
@@ -36,7 +37,9 @@ process.on('SIGINT', () => stopAll(130));
 process.on('SIGTERM', () => stopAll(143));
 
 async function startMetrics() {
-  const missing = ensureDebianPackages([{ pkg: 'prometheus', binary: 'prometheus' }]);
+  const missing = ensureDebianPackages([
+    { pkg: 'prometheus', binary: 'prometheus' },
+  ]);
   if (missing.length > 0) {
     log(
       'Prometheus is not installed and cannot be installed here (apt-get needs root). The demo runs without metrics: ' +
@@ -50,9 +53,12 @@ async function startMetrics() {
     );
   }
   const { parse } = await import('yaml');
-  const { toOpenMetrics, toExposition } = (await import('./lib/metrics.js')).default;
+  const { toOpenMetrics, toExposition } = (await import('./lib/metrics.js'))
+    .default;
   const { startPrometheus } = (await import('./lib/prometheus.js')).default;
-  const spec = parse(fs.readFileSync(path.join(ROOT, 'demo/metrics.yaml'), 'utf8'));
+  const spec = parse(
+    fs.readFileSync(path.join(ROOT, 'demo/metrics.yaml'), 'utf8'),
+  );
 
   const now = Math.floor(Date.now() / 1000);
   const origin = now - HISTORY_SECONDS;
@@ -66,9 +72,18 @@ async function startMetrics() {
 
   const dataDir = path.join(ROOT, '.demo/prometheus');
   fs.rmSync(dataDir, { recursive: true, force: true });
-  log(`Backfilling ${HISTORY_SECONDS / 60} minutes of demo traffic and starting Prometheus…`);
+  log(
+    `Backfilling ${
+      HISTORY_SECONDS / 60
+    } minutes of demo traffic and starting Prometheus…`,
+  );
   const prometheus = await startPrometheus({
-    openMetrics: toOpenMetrics(spec, { start: origin, end: now - 5, step: 30, origin }),
+    openMetrics: toOpenMetrics(spec, {
+      start: origin,
+      end: now - 5,
+      step: 30,
+      origin,
+    }),
     scrapeTargets: [`127.0.0.1:${simulator.address().port}`],
     scrapeInterval: '5s',
     port: PROMETHEUS_PORT,
@@ -94,7 +109,9 @@ async function main() {
       },
     ]);
   }
-  log('Starting the Backstage app and backend (the first build takes a minute or two)…');
+  log(
+    'Starting the Backstage app and backend (the first build takes a minute or two)…',
+  );
   const child = spawn('npx', ['backstage-cli', 'repo', 'start'], {
     cwd: ROOT,
     env,
@@ -125,11 +142,19 @@ async function main() {
   // Say where to look once both halves answer.
   for (let i = 0; i < 600 && !stopping; i++) {
     const answers = async url =>
-      fetch(url, { signal: AbortSignal.timeout(5000) }).then(r => r.ok, () => false);
+      fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+        r => r.ok,
+        () => false,
+      );
     // The dev server answers only once the first build is done.
-    if ((await answers('http://localhost:7007/api/mesh/health')) && (await answers('http://localhost:3000'))) {
+    if (
+      (await answers('http://localhost:7007/api/mesh/health')) &&
+      (await answers('http://localhost:3000'))
+    ) {
       log(
-        `Demo ready in ${Math.round((Date.now() - started) / 1000)} s: open http://localhost:3000/catalog/default/component/checkout/mesh (guest sign-in)`,
+        `Demo ready in ${Math.round(
+          (Date.now() - started) / 1000,
+        )} s: open http://localhost:3000/catalog/default/component/checkout/mesh (guest sign-in)`,
       );
       break;
     }

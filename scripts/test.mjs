@@ -12,7 +12,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import setup from './lib/setup.js';
 
-const { ROOT, ensureNpmDependencies, ensureDebianPackages, ensurePostgres, log } = setup;
+const {
+  ROOT,
+  ensureNpmDependencies,
+  ensureDebianPackages,
+  ensurePostgres,
+  log,
+} = setup;
 
 function fail(message) {
   log(message);
@@ -29,11 +35,17 @@ async function main() {
   ]);
   if (missing.length > 0) {
     fail(
-      `The tests need Debian packages ${missing.join(', ')}, which are missing and cannot be installed here (apt-get needs root). Install them with: sudo apt-get install -y ${missing.join(' ')}`,
+      `The tests need Debian packages ${missing.join(
+        ', ',
+      )}, which are missing and cannot be installed here (apt-get needs root). Install them with: sudo apt-get install -y ${missing.join(
+        ' ',
+      )}`,
     );
   }
   if (!(await ensurePostgres())) {
-    fail('The store tests need PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); it is not running and could not be started.');
+    fail(
+      'The store tests need PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); it is not running and could not be started.',
+    );
   }
 
   const artifacts = path.join(ROOT, 'test/artifacts');
@@ -42,17 +54,28 @@ async function main() {
   fs.rmSync(results, { force: true });
   const jest = spawnSync(
     'npx',
-    ['backstage-cli', 'repo', 'test', '--watchAll=false', '--json', `--outputFile=${results}`, ...process.argv.slice(2)],
+    [
+      'backstage-cli',
+      'repo',
+      'test',
+      '--watchAll=false',
+      '--json',
+      `--outputFile=${results}`,
+      ...process.argv.slice(2),
+    ],
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, CI: 'true' } },
   );
-  if (!fs.existsSync(results)) fail(`jest produced no results (exit code ${jest.status})`);
+  if (!fs.existsSync(results))
+    fail(`jest produced no results (exit code ${jest.status})`);
   const summary = JSON.parse(fs.readFileSync(results, 'utf8'));
   // A suite that failed to load has no test results; count it as a failure.
   const brokenSuites = summary.numRuntimeErrorTestSuites ?? 0;
   const passed = summary.numPassedTests;
   const failed = summary.numFailedTests + brokenSuites;
   log(
-    `${summary.numTotalTestSuites} suites, ${summary.numTotalTests} tests, ${summary.numPendingTests} skipped, in ${Math.round((Date.now() - started) / 1000)} s`,
+    `${summary.numTotalTestSuites} suites, ${summary.numTotalTests} tests, ${
+      summary.numPendingTests
+    } skipped, in ${Math.round((Date.now() - started) / 1000)} s`,
   );
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed > 0 || jest.status !== 0 ? 1 : 0);

@@ -19,7 +19,11 @@ export function toOpenMetrics(
   spec: TrafficSpec,
   range: { start: number; end: number; step: number; origin?: number },
 ): string;
-export function toExposition(spec: TrafficSpec, now: number, origin: number): string;
+export function toExposition(
+  spec: TrafficSpec,
+  now: number,
+  origin: number,
+): string;
 export function latencyCdf(le: number, p50: number, p99: number): number;
 export const ISTIO_BUCKETS_MS: number[];
 export const LINKERD_BUCKETS_MS: number[];

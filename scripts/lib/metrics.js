@@ -13,14 +13,26 @@
  */
 
 /** Istio's default buckets for istio_request_duration_milliseconds. */
-const ISTIO_BUCKETS_MS = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+const ISTIO_BUCKETS_MS = [
+  0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
+  300000, 600000, 1800000, 3600000,
+];
 /** Linkerd proxy buckets for response_latency_ms. */
-const LINKERD_BUCKETS_MS = [1, 2, 3, 4, 5, 10, 20, 30, 40, 50, 100, 200, 300, 400, 500, 1000, 2000, 3000, 4000, 5000, 10000, 20000, 30000, 40000, 50000];
+const LINKERD_BUCKETS_MS = [
+  1, 2, 3, 4, 5, 10, 20, 30, 40, 50, 100, 200, 300, 400, 500, 1000, 2000, 3000,
+  4000, 5000, 10000, 20000, 30000, 40000, 50000,
+];
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26; error below 1.5e-7). */
 function normalCdf(x) {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x) / Math.SQRT2);
-  const y = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  const t = 1 / (1 + (0.3275911 * Math.abs(x)) / Math.SQRT2);
+  const y =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) *
+      t +
+      0.254829592) *
+      t *
+      Math.exp(-(x * x) / 2);
   return x >= 0 ? (1 + y) / 2 : (1 - y) / 2;
 }
 
@@ -35,11 +47,16 @@ function latencyCdf(le, p50, p99) {
 }
 
 function escapeLabel(value) {
-  return String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return String(value)
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n');
 }
 
 function formatLabels(labels) {
-  return `{${Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}`;
+  return `{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+    .join(',')}}`;
 }
 
 /**
@@ -59,7 +76,12 @@ function seriesOf(spec) {
     return f;
   };
   for (const svc of spec.services ?? []) {
-    const pods = svc.podNames ?? Array.from({ length: svc.pods ?? 1 }, (_, i) => `${svc.workload}-pod-${i}`);
+    const pods =
+      svc.podNames ??
+      Array.from(
+        { length: svc.pods ?? 1 },
+        (_, i) => `${svc.workload}-pod-${i}`,
+      );
     const responses = svc.responses ?? { 200: 1 };
     const total = Object.values(responses).reduce((a, b) => a + Number(b), 0);
     const p50 = svc.latencyMs?.p50 ?? 10;
@@ -75,10 +97,14 @@ function seriesOf(spec) {
             reporter,
             source_workload: svc.sourceWorkload ?? 'istio-ingressgateway',
             source_workload_namespace: svc.sourceNamespace ?? 'istio-system',
-            source_principal: `spiffe://cluster.local/ns/${svc.sourceNamespace ?? 'istio-system'}/sa/${svc.sourceWorkload ?? 'istio-ingressgateway'}`,
+            source_principal: `spiffe://cluster.local/ns/${
+              svc.sourceNamespace ?? 'istio-system'
+            }/sa/${svc.sourceWorkload ?? 'istio-ingressgateway'}`,
             destination_workload: svc.workload,
             destination_workload_namespace: svc.namespace,
-            destination_service: `${svc.service ?? svc.workload}.${svc.namespace}.svc.cluster.local`,
+            destination_service: `${svc.service ?? svc.workload}.${
+              svc.namespace
+            }.svc.cluster.local`,
             destination_service_name: svc.service ?? svc.workload,
             destination_service_namespace: svc.namespace,
             destination_canonical_service: svc.workload,
@@ -89,23 +115,41 @@ function seriesOf(spec) {
             job: reporter === 'waypoint' ? 'waypoint' : 'kubernetes-pods',
             namespace: svc.namespace,
             pod: reporter === 'waypoint' ? `waypoint-${svc.namespace}` : pod,
-            instance: reporter === 'waypoint' ? `waypoint-${svc.namespace}:15020` : `${pod}:15020`,
+            instance:
+              reporter === 'waypoint'
+                ? `waypoint-${svc.namespace}:15020`
+                : `${pod}:15020`,
           };
           family('istio_requests', 'counter').series.push({
             name: 'istio_requests_total',
             labels: { ...base, response_code: code },
             rate,
           });
-          const hist = family('istio_request_duration_milliseconds', 'histogram');
+          const hist = family(
+            'istio_request_duration_milliseconds',
+            'histogram',
+          );
           for (const le of [...ISTIO_BUCKETS_MS, Infinity]) {
             hist.series.push({
               name: 'istio_request_duration_milliseconds_bucket',
-              labels: { ...base, response_code: code, le: le === Infinity ? '+Inf' : String(le) },
+              labels: {
+                ...base,
+                response_code: code,
+                le: le === Infinity ? '+Inf' : String(le),
+              },
               rate: rate * latencyCdf(le, p50, p99),
             });
           }
-          hist.series.push({ name: 'istio_request_duration_milliseconds_count', labels: { ...base, response_code: code }, rate });
-          hist.series.push({ name: 'istio_request_duration_milliseconds_sum', labels: { ...base, response_code: code }, rate: rate * p50 * 1.2 });
+          hist.series.push({
+            name: 'istio_request_duration_milliseconds_count',
+            labels: { ...base, response_code: code },
+            rate,
+          });
+          hist.series.push({
+            name: 'istio_request_duration_milliseconds_sum',
+            labels: { ...base, response_code: code },
+            rate: rate * p50 * 1.2,
+          });
         } else {
           const kind = svc.kind ?? 'deployment';
           const base = {
@@ -123,19 +167,35 @@ function seriesOf(spec) {
           const failure = /^5/.test(code);
           family('response', 'counter').series.push({
             name: 'response_total',
-            labels: { ...base, status_code: code, classification: failure ? 'failure' : 'success' },
+            labels: {
+              ...base,
+              status_code: code,
+              classification: failure ? 'failure' : 'success',
+            },
             rate,
           });
           const hist = family('response_latency_ms', 'histogram');
           for (const le of [...LINKERD_BUCKETS_MS, Infinity]) {
             hist.series.push({
               name: 'response_latency_ms_bucket',
-              labels: { ...base, status_code: code, le: le === Infinity ? '+Inf' : String(le) },
+              labels: {
+                ...base,
+                status_code: code,
+                le: le === Infinity ? '+Inf' : String(le),
+              },
               rate: rate * latencyCdf(le, p50, p99),
             });
           }
-          hist.series.push({ name: 'response_latency_ms_count', labels: { ...base, status_code: code }, rate });
-          hist.series.push({ name: 'response_latency_ms_sum', labels: { ...base, status_code: code }, rate: rate * p50 * 1.2 });
+          hist.series.push({
+            name: 'response_latency_ms_count',
+            labels: { ...base, status_code: code },
+            rate,
+          });
+          hist.series.push({
+            name: 'response_latency_ms_sum',
+            labels: { ...base, status_code: code },
+            rate: rate * p50 * 1.2,
+          });
         }
       }
     }
@@ -167,7 +227,9 @@ function toOpenMetrics(spec, range) {
       for (let t = range.start; t <= range.end; t += range.step) {
         for (const s of group) {
           const value = s.rate * Math.max(0, t - origin);
-          lines.push(`${s.name}${formatLabels(s.labels)} ${value.toFixed(4)} ${t}`);
+          lines.push(
+            `${s.name}${formatLabels(s.labels)} ${value.toFixed(4)} ${t}`,
+          );
         }
       }
     }
@@ -184,12 +246,29 @@ function toOpenMetrics(spec, range) {
 function toExposition(spec, now, origin) {
   const lines = [];
   for (const f of seriesOf(spec)) {
-    lines.push(`# TYPE ${f.family === 'istio_requests' || f.family === 'response' ? `${f.family}_total` : f.family} ${f.type}`);
+    lines.push(
+      `# TYPE ${
+        f.family === 'istio_requests' || f.family === 'response'
+          ? `${f.family}_total`
+          : f.family
+      } ${f.type}`,
+    );
     for (const s of f.series) {
-      lines.push(`${s.name}${formatLabels(s.labels)} ${(s.rate * Math.max(0, now - origin)).toFixed(4)}`);
+      lines.push(
+        `${s.name}${formatLabels(s.labels)} ${(
+          s.rate * Math.max(0, now - origin)
+        ).toFixed(4)}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
-module.exports = { toOpenMetrics, toExposition, seriesOf, latencyCdf, ISTIO_BUCKETS_MS, LINKERD_BUCKETS_MS };
+module.exports = {
+  toOpenMetrics,
+  toExposition,
+  seriesOf,
+  latencyCdf,
+  ISTIO_BUCKETS_MS,
+  LINKERD_BUCKETS_MS,
+};

@@ -11,7 +11,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 function which(binary) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/bin', '/usr/local/bin'])) {
+  for (const dir of (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .concat(['/usr/bin', '/usr/local/bin'])) {
     const candidate = path.join(dir, binary);
     if (dir && fs.existsSync(candidate)) return candidate;
   }
@@ -29,7 +31,8 @@ function ensurePrometheus(options = {}) {
   let prometheus = which('prometheus');
   let promtool = which('promtool');
   if (prometheus && promtool) return { prometheus, promtool };
-  const canApt = options.install !== false && process.getuid?.() === 0 && which('apt-get');
+  const canApt =
+    options.install !== false && process.getuid?.() === 0 && which('apt-get');
   if (!canApt) {
     throw new Error(
       'Prometheus is not installed. Install it with `sudo apt-get install -y prometheus` (Debian/Ubuntu) or put `prometheus` and `promtool` on the PATH.',
@@ -37,10 +40,16 @@ function ensurePrometheus(options = {}) {
   }
   log('Installing Debian package prometheus (apt-get)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let result = spawnSync('apt-get', ['install', '-y', '-qq', 'prometheus'], { stdio: 'inherit', env });
+  let result = spawnSync('apt-get', ['install', '-y', '-qq', 'prometheus'], {
+    stdio: 'inherit',
+    env,
+  });
   if (result.status !== 0) {
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    result = spawnSync('apt-get', ['install', '-y', '-qq', 'prometheus'], { stdio: 'inherit', env });
+    result = spawnSync('apt-get', ['install', '-y', '-qq', 'prometheus'], {
+      stdio: 'inherit',
+      env,
+    });
   }
   prometheus = which('prometheus');
   promtool = which('promtool');
@@ -58,7 +67,9 @@ function freePort() {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      server.close(() =>
+        resolve(typeof address === 'object' && address ? address.port : 0),
+      );
     });
   });
 }
@@ -66,7 +77,8 @@ function freePort() {
 async function waitReady(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with code ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`prometheus exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/-/ready`);
       if (res.ok) return;
@@ -91,7 +103,8 @@ async function waitReady(url, child, timeoutMs) {
  */
 async function startPrometheus(options = {}) {
   const { prometheus, promtool } = ensurePrometheus({ log: options.log });
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-prom-'));
+  const dataDir =
+    options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-prom-'));
   const ownsDir = !options.dataDir;
   fs.mkdirSync(dataDir, { recursive: true });
   let backfillMs = 0;
@@ -99,9 +112,13 @@ async function startPrometheus(options = {}) {
     const file = path.join(dataDir, 'backfill.om');
     fs.writeFileSync(file, options.openMetrics);
     const started = Date.now();
-    execFileSync(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      promtool,
+      ['tsdb', 'create-blocks-from', 'openmetrics', file, dataDir],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     backfillMs = Date.now() - started;
     fs.rmSync(file);
   }
@@ -123,7 +140,9 @@ async function startPrometheus(options = {}) {
           ]
         : ['  []']),
       '',
-    ].join('\n').replace('scrape_configs:\n  []', 'scrape_configs: []'),
+    ]
+      .join('\n')
+      .replace('scrape_configs:\n  []', 'scrape_configs: []'),
   );
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(

@@ -13,13 +13,20 @@ const ROOT = path.resolve(__dirname, '../..');
 const log = line => process.stderr.write(`[setup] ${line}\n`);
 
 function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: ROOT, ...options });
+  const result = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    cwd: ROOT,
+    ...options,
+  });
   return result.status === 0;
 }
 
 function which(binary) {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).concat(['/usr/bin', '/usr/sbin'])) {
-    if (dir && fs.existsSync(path.join(dir, binary))) return path.join(dir, binary);
+  for (const dir of (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .concat(['/usr/bin', '/usr/sbin'])) {
+    if (dir && fs.existsSync(path.join(dir, binary)))
+      return path.join(dir, binary);
   }
   return undefined;
 }
@@ -28,11 +35,16 @@ function which(binary) {
 function ensureNpmDependencies() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
   const lock = path.join(ROOT, 'package-lock.json');
-  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  if (
+    fs.existsSync(marker) &&
+    fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs
+  )
+    return;
   log('Installing npm packages (npm ci)…');
   const env = { ...process.env };
   // better-sqlite3 compiles against Node's headers; Debian ships them in /usr/include/node.
-  if (!env.npm_config_nodedir && fs.existsSync('/usr/include/node/node.h')) env.npm_config_nodedir = '/usr';
+  if (!env.npm_config_nodedir && fs.existsSync('/usr/include/node/node.h'))
+    env.npm_config_nodedir = '/usr';
   if (!run('npm', ['ci', '--no-audit', '--no-fund'], { env })) {
     throw new Error('npm ci failed; see the output above');
   }
@@ -77,7 +89,12 @@ async function ensurePostgres() {
   if (fs.existsSync('/etc/postgresql') && which('pg_ctlcluster')) {
     for (const version of fs.readdirSync('/etc/postgresql')) {
       log(`Starting PostgreSQL ${version} (pg_ctlcluster)…`);
-      run('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start']);
+      run('pg_ctlcluster', [
+        '--skip-systemctl-redirect',
+        version,
+        'main',
+        'start',
+      ]);
     }
   }
   for (let i = 0; i < 20; i++) {
@@ -87,4 +104,12 @@ async function ensurePostgres() {
   return false;
 }
 
-module.exports = { ROOT, ensureNpmDependencies, ensureDebianPackages, ensurePostgres, canConnect, which, log };
+module.exports = {
+  ROOT,
+  ensureNpmDependencies,
+  ensureDebianPackages,
+  ensurePostgres,
+  canConnect,
+  which,
+  log,
+};

@@ -30,7 +30,11 @@ describe('mesh API', () => {
   beforeAll(async () => {
     const end = Math.floor(Date.now() / 1000);
     prometheus = await startPrometheus({
-      openMetrics: toOpenMetrics(demo.metrics!, { start: end - 900, end, step: 15 }),
+      openMetrics: toOpenMetrics(demo.metrics!, {
+        start: end - 900,
+        end,
+        step: 15,
+      }),
     });
     backend = await startMeshBackend({
       entities: demo.entities,
@@ -52,16 +56,22 @@ describe('mesh API', () => {
   });
 
   it('rejects requests without a Backstage principal', async () => {
-    const res = await request(backend.server).get('/api/mesh/v1/reports/component/default/checkout');
+    const res = await request(backend.server).get(
+      '/api/mesh/v1/reports/component/default/checkout',
+    );
     expect(res.status).toBe(401);
-    const post = await request(backend.server).post('/api/mesh/v1/refresh').send({});
+    const post = await request(backend.server)
+      .post('/api/mesh/v1/refresh')
+      .send({});
     expect(post.status).toBe(401);
   });
 
   it('answers 404 for an entity the catalog does not have', async () => {
     const res = await getReport(backend, 'no-such-service');
     expect(res.status).toBe(404);
-    expect(res.body.error.message).toContain('No entity component:default/no-such-service in the catalog');
+    expect(res.body.error.message).toContain(
+      'No entity component:default/no-such-service in the catalog',
+    );
   });
 
   it('answers 400 for a malformed entity reference', async () => {
@@ -75,7 +85,9 @@ describe('mesh API', () => {
   it('answers 404 with a hint before the first collection', async () => {
     const res = await getReport(backend, 'checkout');
     expect(res.status).toBe(404);
-    expect(res.body.error.message).toMatch(/No mesh report for component:default\/checkout yet.*POST \/v1\/refresh/);
+    expect(res.body.error.message).toMatch(
+      /No mesh report for component:default\/checkout yet.*POST \/v1\/refresh/,
+    );
   });
 
   it('answers an unmapped entity at once, with how to map it', async () => {
@@ -84,32 +96,42 @@ describe('mesh API', () => {
     const report: MeshReport = res.body;
     expect(report.mesh.provider).toBe('none');
     expect(report.readiness.level).toBe('unmapped');
-    expect(report.checks.find(c => c.id === 'mesh.enrollment')?.remediation).toContain(
-      'backstage.io/kubernetes-id: docs-site',
-    );
+    expect(
+      report.checks.find(c => c.id === 'mesh.enrollment')?.remediation,
+    ).toContain('backstage.io/kubernetes-id: docs-site');
   });
 
   it('lists the implemented checks with their checklist lines', async () => {
-    const res = await request(backend.server).get('/api/mesh/v1/checks').set('Authorization', AUTH());
+    const res = await request(backend.server)
+      .get('/api/mesh/v1/checks')
+      .set('Authorization', AUTH());
     expect(res.status).toBe(200);
     expect(res.body.checks.map((c: { id: string }) => c.id)).toEqual([
       'mesh.enrollment',
       'health.golden-signals',
     ]);
-    for (const c of res.body.checks) expect(c.checklistLine.length).toBeGreaterThan(10);
+    for (const c of res.body.checks)
+      expect(c.checklistLine.length).toBeGreaterThan(10);
   });
 
   it('validates the refresh body', async () => {
     const bad = await refresh(backend, { entityRef: 'component:' });
     expect(bad.status).toBe(400);
-    const extra = await refresh(backend, { entityRef: 'component:default/checkout', force: true });
+    const extra = await refresh(backend, {
+      entityRef: 'component:default/checkout',
+      force: true,
+    });
     expect(extra.status).toBe(400);
-    const missing = await refresh(backend, { entityRef: 'component:default/ghost' });
+    const missing = await refresh(backend, {
+      entityRef: 'component:default/ghost',
+    });
     expect(missing.status).toBe(404);
   });
 
   it('refreshes one entity on request', async () => {
-    const res = await refresh(backend, { entityRef: 'component:default/payments' });
+    const res = await refresh(backend, {
+      entityRef: 'component:default/payments',
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ clusters: [{ name: 'demo', ok: true }] });
     const report = await getReport(backend, 'payments');
@@ -124,7 +146,9 @@ describe('mesh API', () => {
     const good: MeshReport = (await getReport(backend, 'checkout')).body;
     expect(good.stale).toBe(false);
     expect(good.lastGoodAt).toBe(good.generatedAt);
-    expect(good.checks.find(c => c.id === 'health.golden-signals')?.status).toBe('pass');
+    expect(
+      good.checks.find(c => c.id === 'health.golden-signals')?.status,
+    ).toBe('pass');
     const goodRps = good.health.requestsPerSecond;
     expect(goodRps).toBeGreaterThan(0);
 
@@ -136,17 +160,24 @@ describe('mesh API', () => {
 
     const stale: MeshReport = (await getReport(backend, 'checkout')).body;
     expect(stale.stale).toBe(true);
-    expect(stale.staleReason).toContain("prometheus source of cluster 'demo' failed");
+    expect(stale.staleReason).toContain(
+      "prometheus source of cluster 'demo' failed",
+    );
     expect(stale.lastGoodAt).toBe(good.generatedAt);
     const signals = stale.checks.find(c => c.id === 'health.golden-signals')!;
     // A failed source never passes: the check is unknown, with the reason and what was last known.
     expect(signals.status).toBe('unknown');
     expect(signals.summary).toContain('is unreachable');
-    expect(signals.evidence.lastKnown).toMatchObject({ status: 'pass', at: good.generatedAt });
+    expect(signals.evidence.lastKnown).toMatchObject({
+      status: 'pass',
+      at: good.generatedAt,
+    });
     // The last good figures are kept, not wiped.
     expect(stale.health.requestsPerSecond).toBe(goodRps);
     // Kubernetes still answered, so the enrollment check is fresh.
-    expect(stale.checks.find(c => c.id === 'mesh.enrollment')?.status).toBe('pass');
+    expect(stale.checks.find(c => c.id === 'mesh.enrollment')?.status).toBe(
+      'pass',
+    );
     const prom = stale.sources.find(s => s.name === 'prometheus')!;
     expect(prom.ok).toBe(false);
   });

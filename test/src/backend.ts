@@ -22,12 +22,18 @@ export async function startMeshBackend(options: {
       meshPlugin,
       catalogServiceMock.factory({ entities: options.entities }),
       // A request without a token must be anonymous here, as in a real backend.
-      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
       mockServices.rootConfig.factory({
         data: {
           mesh: {
             // The scheduled run would race the test's own refresh; tests trigger runs.
-            schedule: { frequency: { hours: 24 }, timeout: { minutes: 1 }, initialDelay: { hours: 24 } },
+            schedule: {
+              frequency: { hours: 24 },
+              timeout: { minutes: 1 },
+              initialDelay: { hours: 24 },
+            },
             ...options.mesh,
           },
         },

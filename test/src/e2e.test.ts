@@ -20,10 +20,18 @@ const STARTUP_MS = 8 * 60_000;
 
 jest.setTimeout(STARTUP_MS + 120_000);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, demo: ChildProcess): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  demo: ChildProcess,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (demo.exitCode !== null) throw new Error(`the demo exited with code ${demo.exitCode} while waiting for ${what}`);
+    if (demo.exitCode !== null)
+      throw new Error(
+        `the demo exited with code ${demo.exitCode} while waiting for ${what}`,
+      );
     try {
       const value = await probe();
       if (value !== undefined) return value;
@@ -38,7 +46,11 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 async function api(pathname: string, init: RequestInit = {}) {
   return fetch(`${BACKEND}/api/mesh${pathname}`, {
     ...init,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
   });
 }
 
@@ -61,9 +73,14 @@ describe('demo in a real browser', () => {
   let demoLog = '';
 
   beforeAll(async () => {
-    for (const [host, port] of [['localhost', 3000], ['localhost', 7007]] as const) {
+    for (const [host, port] of [
+      ['localhost', 3000],
+      ['localhost', 7007],
+    ] as const) {
       if (await canConnect(host, port)) {
-        throw new Error(`port ${port} is in use (a demo already running?); the e2e test starts its own demo there`);
+        throw new Error(
+          `port ${port} is in use (a demo already running?); the e2e test starts its own demo there`,
+        );
       }
     }
     fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -89,24 +106,47 @@ describe('demo in a real browser', () => {
     demo.stderr?.on('data', keep);
 
     try {
-      await waitFor('the backend', async () => ((await fetch(`${BACKEND}/api/mesh/health`)).ok ? true : undefined), STARTUP_MS, demo);
+      await waitFor(
+        'the backend',
+        async () =>
+          (await fetch(`${BACKEND}/api/mesh/health`)).ok ? true : undefined,
+        STARTUP_MS,
+        demo,
+      );
       // Collect now rather than wait for the schedule; the catalog may still be ingesting.
       await waitFor(
         'a report for checkout',
         async () => {
-          const refreshed = await api('/v1/refresh', { method: 'POST', body: JSON.stringify({ entityRef: 'component:default/checkout' }) });
+          const refreshed = await api('/v1/refresh', {
+            method: 'POST',
+            body: JSON.stringify({ entityRef: 'component:default/checkout' }),
+          });
           return refreshed.ok ? true : undefined;
         },
         120_000,
         demo,
       );
-      await waitFor('the app', async () => ((await fetch(APP)).ok ? true : undefined), STARTUP_MS, demo);
+      await waitFor(
+        'the app',
+        async () => ((await fetch(APP)).ok ? true : undefined),
+        STARTUP_MS,
+        demo,
+      );
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- demo output ---\n${demoLog}`);
+      throw new Error(
+        `${(e as Error).message}\n--- demo output ---\n${demoLog}`,
+      );
     }
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   }, STARTUP_MS + 60_000);
 
@@ -121,16 +161,21 @@ describe('demo in a real browser', () => {
   });
 
   async function openMeshTab(name: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
+    const page = await browser.newPage({
+      viewport: { width: 1400, height: 1800 },
+    });
     await page.goto(`${APP}/catalog/default/component/${name}/mesh`);
     // Guest sign-in, when the app shows the sign-in page.
     const enter = page.getByRole('button', { name: /enter/i });
-    if (await enter.isVisible({ timeout: 5000 }).catch(() => false)) await enter.click();
+    if (await enter.isVisible({ timeout: 5000 }).catch(() => false))
+      await enter.click();
     return page;
   }
 
   it('shows the golden signals from Prometheus on the Mesh tab', async () => {
-    const report: MeshReport = await (await api('/v1/reports/component/default/checkout')).json();
+    const report: MeshReport = await (
+      await api('/v1/reports/component/default/checkout')
+    ).json();
     expect(report.health.status).toBe('healthy');
 
     const page = await openMeshTab('checkout');
@@ -139,7 +184,10 @@ describe('demo in a real browser', () => {
     const p50 = number(await readText(page, 'mesh-p50'));
     const p95 = number(await readText(page, 'mesh-p95'));
     const p99 = number(await readText(page, 'mesh-p99'));
-    await page.screenshot({ path: path.join(ARTIFACTS, 'mesh-tab-checkout.png'), fullPage: true });
+    await page.screenshot({
+      path: path.join(ARTIFACTS, 'mesh-tab-checkout.png'),
+      fullPage: true,
+    });
 
     // The demo sends ~24 req/s at 98.5% success, median ~18 ms, p99 ~120 ms.
     expect(rps).toBeGreaterThan(15);
@@ -150,19 +198,38 @@ describe('demo in a real browser', () => {
     expect(p50).toBeLessThanOrEqual(p95);
     expect(p95).toBeLessThanOrEqual(p99);
     expect(p99).toBeLessThan(500);
-    expect((await readText(page, 'mesh-health-status')).toLowerCase()).toContain('healthy');
-    await expect(page.getByTestId('mesh-check-mesh.enrollment').innerText()).resolves.toMatch(/pass/i);
+    expect(
+      (await readText(page, 'mesh-health-status')).toLowerCase(),
+    ).toContain('healthy');
+    await expect(
+      page.getByTestId('mesh-check-mesh.enrollment').innerText(),
+    ).resolves.toMatch(/pass/i);
     await page.close();
   });
 
   it('shows a failing, partially injected service with its remediation', async () => {
-    await api('/v1/refresh', { method: 'POST', body: JSON.stringify({ entityRef: 'component:default/recommendations' }) });
+    await api('/v1/refresh', {
+      method: 'POST',
+      body: JSON.stringify({ entityRef: 'component:default/recommendations' }),
+    });
     const page = await openMeshTab('recommendations');
-    expect((await readText(page, 'mesh-health-status')).toLowerCase()).toContain('failing');
+    expect(
+      (await readText(page, 'mesh-health-status')).toLowerCase(),
+    ).toContain('failing');
     const enrollment = page.getByTestId('mesh-check-mesh.enrollment');
     await expect(enrollment.innerText()).resolves.toMatch(/warn/i);
-    await expect(page.getByText(/kubectl rollout restart deployment\/recommendations -n shop/).first().isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'mesh-tab-recommendations.png'), fullPage: true });
+    await expect(
+      page
+        .getByText(
+          /kubectl rollout restart deployment\/recommendations -n shop/,
+        )
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
+    await page.screenshot({
+      path: path.join(ARTIFACTS, 'mesh-tab-recommendations.png'),
+      fullPage: true,
+    });
     await page.close();
   });
 });

@@ -10,7 +10,9 @@ export const REPO_ROOT = path.resolve(resolvePackagePath('mesh-test'), '..');
 export const SCENARIO_DIRS = [
   path.join(REPO_ROOT, 'demo'),
   ...fs
-    .readdirSync(path.join(REPO_ROOT, 'test/scenarios'), { withFileTypes: true })
+    .readdirSync(path.join(REPO_ROOT, 'test/scenarios'), {
+      withFileTypes: true,
+    })
     .filter(d => d.isDirectory())
     .map(d => path.join(REPO_ROOT, 'test/scenarios', d.name)),
 ];
@@ -37,7 +39,10 @@ export interface Scenario {
   metrics?: TrafficSpec;
   expected: {
     entities: Record<string, ExpectedEntity>;
-    sources?: Record<string, { ok: boolean; errorContains?: string | string[] }>;
+    sources?: Record<
+      string,
+      { ok: boolean; errorContains?: string | string[] }
+    >;
   };
 }
 

@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { MeshReport, RefreshResponse } from '@mesh-readiness/plugin-mesh-common';
+import {
+  MeshReport,
+  RefreshResponse,
+} from '@mesh-readiness/plugin-mesh-common';
 import request from 'supertest';
 import { startPrometheus } from 'mesh-devtools/prometheus';
 import { toOpenMetrics } from 'mesh-devtools/metrics';
@@ -12,7 +15,10 @@ const AUTH = () => mockCredentials.user.header();
  * The report seen through the keys expected.yaml names, so that one `toEqual` compares
  * them and a mismatch shows the actual value.
  */
-function actualFor(report: MeshReport, expected: ExpectedEntity): ExpectedEntity {
+function actualFor(
+  report: MeshReport,
+  expected: ExpectedEntity,
+): ExpectedEntity {
   const statuses = Object.fromEntries(report.checks.map(c => [c.id, c.status]));
   const words = (
     wanted: Record<string, string> | undefined,
@@ -26,7 +32,9 @@ function actualFor(report: MeshReport, expected: ExpectedEntity): ExpectedEntity
       }),
     );
   const actual: ExpectedEntity = {
-    checks: Object.fromEntries(Object.keys(expected.checks).map(id => [id, statuses[id]])),
+    checks: Object.fromEntries(
+      Object.keys(expected.checks).map(id => [id, statuses[id]]),
+    ),
     provider: report.mesh.provider,
     dataPlane: report.mesh.dataPlane,
     health: report.health.status,
@@ -52,7 +60,11 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
       if (scenario.metrics) {
         const end = Math.floor(Date.now() / 1000);
         prometheus = await startPrometheus({
-          openMetrics: toOpenMetrics(scenario.metrics, { start: end - 900, end, step: 15 }),
+          openMetrics: toOpenMetrics(scenario.metrics, {
+            start: end - 900,
+            end,
+            step: 15,
+          }),
         });
       }
       backend = await startMeshBackend({
@@ -72,7 +84,8 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
         .post('/api/mesh/v1/refresh')
         .set('Authorization', AUTH())
         .send({});
-      if (res.status !== 200) throw new Error(`refresh answered ${res.status}: ${res.text}`);
+      if (res.status !== 200)
+        throw new Error(`refresh answered ${res.status}: ${res.text}`);
       refresh = res.body;
     }, 120_000);
 
@@ -86,21 +99,34 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
       expect(refresh.clusters[0].name).toBe('scenario');
     });
 
-    it.each(Object.entries(scenario.expected.entities))('%s matches expected.yaml', async (ref, expected) => {
-      const [kind, rest] = ref.split(':');
-      const [namespace, name] = rest.split('/');
-      const res = await request(backend.server)
-        .get(`/api/mesh/v1/reports/${kind}/${namespace}/${name}`)
-        .set('Authorization', AUTH());
-      expect(res.status).toBe(200);
-      const report: MeshReport = res.body;
-      expect(actualFor(report, expected)).toEqual(expected);
-      // Whatever the scenario, an `unknown` always says why…
-      expect(report.checks.filter(c => c.status === 'unknown' && c.summary.length < 20)).toEqual([]);
-      // …and a judged health comes with its figures.
-      const judged = !['unknown', 'idle'].includes(report.health.status);
-      expect(judged && !(report.health.requestsPerSecond! > 0 && report.health.latencyMs.p99! > 0)).toBe(false);
-    });
+    it.each(Object.entries(scenario.expected.entities))(
+      '%s matches expected.yaml',
+      async (ref, expected) => {
+        const [kind, rest] = ref.split(':');
+        const [namespace, name] = rest.split('/');
+        const res = await request(backend.server)
+          .get(`/api/mesh/v1/reports/${kind}/${namespace}/${name}`)
+          .set('Authorization', AUTH());
+        expect(res.status).toBe(200);
+        const report: MeshReport = res.body;
+        expect(actualFor(report, expected)).toEqual(expected);
+        // Whatever the scenario, an `unknown` always says why…
+        expect(
+          report.checks.filter(
+            c => c.status === 'unknown' && c.summary.length < 20,
+          ),
+        ).toEqual([]);
+        // …and a judged health comes with its figures.
+        const judged = !['unknown', 'idle'].includes(report.health.status);
+        expect(
+          judged &&
+            !(
+              report.health.requestsPerSecond! > 0 &&
+              report.health.latencyMs.p99! > 0
+            ),
+        ).toBe(false);
+      },
+    );
 
     it('lists the sources of the run as expected.yaml says', async () => {
       const pickSources = (sources: MeshReport['sources']) =>
@@ -113,15 +139,26 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
               {
                 ok: got?.ok,
                 ...(want.errorContains !== undefined
-                  ? { errorContains: words.every(w => got?.error?.includes(w)) ? want.errorContains : got?.error }
+                  ? {
+                      errorContains: words.every(w => got?.error?.includes(w))
+                        ? want.errorContains
+                        : got?.error,
+                    }
                   : {}),
               },
             ];
           }),
         );
       const first = Object.keys(scenario.expected.entities).find(ref => {
-        const e = scenario.entities.find(x => `${x.kind}:${x.metadata.namespace}/${x.metadata.name}`.toLowerCase() === ref);
-        return e?.metadata.annotations?.['backstage.io/kubernetes-id'] || e?.metadata.annotations?.['backstage.io/kubernetes-label-selector'];
+        const e = scenario.entities.find(
+          x =>
+            `${x.kind}:${x.metadata.namespace}/${x.metadata.name}`.toLowerCase() ===
+            ref,
+        );
+        return (
+          e?.metadata.annotations?.['backstage.io/kubernetes-id'] ||
+          e?.metadata.annotations?.['backstage.io/kubernetes-label-selector']
+        );
       });
       expect(first).toBeDefined();
       const [kind, rest] = first!.split(':');

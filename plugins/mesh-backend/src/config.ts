@@ -2,18 +2,34 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds } from '@backstage/types';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
+import { durationToMilliseconds, JsonObject } from '@backstage/types';
 import path from 'node:path';
 import { z } from 'zod';
+
+/** An http(s) URL; zod's `url()` alone also accepts `prom:9090`. */
+const httpUrl = z
+  .string()
+  .url()
+  .refine(
+    u => /^https?:\/\/[^/]/.test(u),
+    'must be an http:// or https:// URL',
+  );
 
 /** A PromQL range selector duration, e.g. `5m` or `1h30m`. */
 const PROMQL_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
+/** A cluster name: what `mesh.clusters[].name` and `backstage.io/kubernetes-cluster` accept. */
+export const CLUSTER_NAME = /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/;
+
 const kubernetesSchema = z
   .object({
     manifestsDir: z.string().min(1).optional(),
-    url: z.string().url().optional(),
+    url: httpUrl.optional(),
     serviceAccountToken: z.string().optional(),
     caData: z.string().optional(),
     skipTLSVerify: z.boolean().optional(),
@@ -28,13 +44,13 @@ const clusterSchema = z
     name: z
       .string()
       .regex(
-        /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/,
+        CLUSTER_NAME,
         'must be a lowercase DNS-style name (letters, digits, "-", ".")',
       ),
     kubernetes: kubernetesSchema,
     prometheus: z
       .object({
-        url: z.string().url(),
+        url: httpUrl,
         headers: z.record(z.string(), z.string()).optional(),
         timeout: z.unknown().optional(),
       })
@@ -43,7 +59,7 @@ const clusterSchema = z
     tracing: z
       .object({
         type: z.enum(['jaeger', 'tempo', 'zipkin', 'files']),
-        url: z.string().url().optional(),
+        url: httpUrl.optional(),
         dir: z.string().optional(),
       })
       .strict()
@@ -74,8 +90,16 @@ export interface ClusterConfig {
         caData?: string;
         skipTLSVerify?: boolean;
       };
-  prometheus?: { url: string; headers: Record<string, string>; timeoutMs: number };
-  tracing?: { type: 'jaeger' | 'tempo' | 'zipkin' | 'files'; url?: string; dir?: string };
+  prometheus?: {
+    url: string;
+    headers: Record<string, string>;
+    timeoutMs: number;
+  };
+  tracing?: {
+    type: 'jaeger' | 'tempo' | 'zipkin' | 'files';
+    url?: string;
+    dir?: string;
+  };
 }
 
 export interface MeshConfig {
@@ -104,7 +128,9 @@ export function readMeshConfig(
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       issue =>
-        `mesh${issue.path.map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`,
+        `mesh${issue.path
+          .map(p => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+          .join('')}: ${issue.message}`,
     );
     throw new Error(`Invalid mesh configuration:\n  ${problems.join('\n  ')}`);
   }
@@ -123,14 +149,21 @@ export function readMeshConfig(
   let schedule = DEFAULT_SCHEDULE;
   if (meshConfig?.has('schedule')) {
     try {
-      schedule = {
-        ...DEFAULT_SCHEDULE,
-        ...readSchedulerServiceTaskScheduleDefinitionFromConfig(
-          meshConfig.getConfig('schedule'),
+      // Every key is optional (config.d.ts); the reader requires frequency and timeout,
+      // so the defaults fill in what the config leaves out before it reads.
+      schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        new ConfigReader(
+          {
+            ...(DEFAULT_SCHEDULE as unknown as JsonObject),
+            ...meshConfig.getConfig('schedule').get<JsonObject>(),
+          },
+          'mesh.schedule',
         ),
-      };
+      );
     } catch (e) {
-      throw new Error(`Invalid mesh configuration: mesh.schedule: ${(e as Error).message}`);
+      throw new Error(
+        `Invalid mesh configuration: mesh.schedule: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -159,7 +192,9 @@ export function readMeshConfig(
         );
       } catch (e) {
         throw new Error(
-          `Invalid mesh configuration: mesh.clusters[${i}].prometheus.timeout: ${(e as Error).message}`,
+          `Invalid mesh configuration: mesh.clusters[${i}].prometheus.timeout: ${
+            (e as Error).message
+          }`,
         );
       }
     }

@@ -28,16 +28,35 @@ export const meshPlugin = createBackendPlugin({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
-      async init({ logger, config, database, scheduler, httpRouter, httpAuth, auth, catalog }) {
+      async init({
+        logger,
+        config,
+        database,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        auth,
+        catalog,
+      }) {
         const meshConfig = readMeshConfig(config);
         if (meshConfig.clusters.length === 0) {
-          logger.warn('No mesh.clusters configured: reports will say that nothing is collected');
+          logger.warn(
+            'No mesh.clusters configured: reports will say that nothing is collected',
+          );
         }
         for (const c of meshConfig.clusters.filter(x => x.tracing)) {
-          logger.warn(`mesh.clusters '${c.name}'.tracing is accepted but not used by this version`);
+          logger.warn(
+            `mesh.clusters '${c.name}'.tracing is accepted but not used by this version`,
+          );
         }
         const store = await ReportStore.create({ database });
-        const collector = new MeshCollector({ config: meshConfig, catalog, auth, store, logger });
+        const collector = new MeshCollector({
+          config: meshConfig,
+          catalog,
+          auth,
+          store,
+          logger,
+        });
 
         await scheduler.scheduleTask({
           id: 'mesh-collect',
@@ -60,8 +79,14 @@ export const meshPlugin = createBackendPlugin({
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
         if (!meshConfig.requireAuth) {
-          httpRouter.addAuthPolicy({ path: '/v1/reports', allow: 'unauthenticated' });
-          httpRouter.addAuthPolicy({ path: '/v1/checks', allow: 'unauthenticated' });
+          httpRouter.addAuthPolicy({
+            path: '/v1/reports',
+            allow: 'unauthenticated',
+          });
+          httpRouter.addAuthPolicy({
+            path: '/v1/checks',
+            allow: 'unauthenticated',
+          });
         }
       },
     });

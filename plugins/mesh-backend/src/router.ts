@@ -6,7 +6,10 @@ import {
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ChecksResponse, hasMeshMapping } from '@mesh-readiness/plugin-mesh-common';
+import {
+  ChecksResponse,
+  hasMeshMapping,
+} from '@mesh-readiness/plugin-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -29,12 +32,18 @@ const refreshBody = z
   .object({ entityRef: z.string().min(1).max(512).optional() })
   .strict();
 
-function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+function parseOrThrow<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  what: string,
+): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new InputError(
-      `Invalid ${what}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`,
+      `Invalid ${what}: ${
+        issue.path.length ? `${issue.path.join('.')}: ` : ''
+      }${issue.message}`,
     );
   }
   return result.data;
@@ -50,15 +59,23 @@ export interface RouterOptions {
   requireAuth: boolean;
 }
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, auth, catalog, store, collector, window, requireAuth } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, auth, catalog, store, collector, window, requireAuth } =
+    options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
 
   /** The caller's credentials, or the plugin's own when reads are open to everyone. */
-  async function readCredentials(req: express.Request): Promise<BackstageCredentials> {
-    if (requireAuth) return httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service', 'none'] });
+  async function readCredentials(
+    req: express.Request,
+  ): Promise<BackstageCredentials> {
+    if (requireAuth)
+      return httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service', 'none'],
+    });
     return credentials.principal.type === 'none'
       ? auth.getOwnServiceCredentials()
       : credentials;
@@ -86,14 +103,19 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     }
     // Without a valid mapping there is nothing to collect; answer from the annotations
     // as they are now, so fixing them shows at once.
-    if (!hasMeshMapping(entity) || resolveEntityMapping(entity).kind === 'invalid') {
+    if (
+      !hasMeshMapping(entity) ||
+      resolveEntityMapping(entity).kind === 'invalid'
+    ) {
       res.json(buildEntityReport(entity, [], window));
       return;
     }
     const report = await store.getReport(stringifyEntityRef(entity));
     if (!report) {
       throw new NotFoundError(
-        `No mesh report for ${stringifyEntityRef(entity)} yet: it appears after the next collection, or POST /v1/refresh to collect now`,
+        `No mesh report for ${stringifyEntityRef(
+          entity,
+        )} yet: it appears after the next collection, or POST /v1/refresh to collect now`,
       );
     }
     res.json(report);
@@ -105,9 +127,13 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     let entityRef: string | undefined;
     if (body.entityRef) {
       try {
-        entityRef = stringifyEntityRef(parseEntityRef(body.entityRef, { defaultKind: 'component' }));
+        entityRef = stringifyEntityRef(
+          parseEntityRef(body.entityRef, { defaultKind: 'component' }),
+        );
       } catch (e) {
-        throw new InputError(`Invalid entityRef '${body.entityRef}': ${(e as Error).message}`);
+        throw new InputError(
+          `Invalid entityRef '${body.entityRef}': ${(e as Error).message}`,
+        );
       }
     }
     res.json(await collector.collect({ entityRef }));

@@ -2,11 +2,13 @@
 export const ANNOTATION_KUBERNETES_ID = 'backstage.io/kubernetes-id';
 export const ANNOTATION_KUBERNETES_LABEL_SELECTOR =
   'backstage.io/kubernetes-label-selector';
-export const ANNOTATION_KUBERNETES_NAMESPACE = 'backstage.io/kubernetes-namespace';
+export const ANNOTATION_KUBERNETES_NAMESPACE =
+  'backstage.io/kubernetes-namespace';
 export const ANNOTATION_KUBERNETES_CLUSTER = 'backstage.io/kubernetes-cluster';
 
 /** This plugin's own annotations. */
-export const ANNOTATION_LATENCY_BUDGET_P99 = 'servicemesh/latency-budget-p99-ms';
+export const ANNOTATION_LATENCY_BUDGET_P99 =
+  'servicemesh/latency-budget-p99-ms';
 export const ANNOTATION_WAIVE = 'servicemesh/waive';
 
 /** The annotations that map an entity to workloads; one of them is required. */

@@ -132,7 +132,8 @@ export const CHECK_DEFINITIONS: Record<CheckId, CheckDefinition> = {
     id: 'security.egress',
     title: 'Egress policy explicit',
     category: 'security',
-    checklistLine: "Egress traffic policy explicit (don't leave it default-open)",
+    checklistLine:
+      "Egress traffic policy explicit (don't leave it default-open)",
     sources: ['kubernetes'],
   },
   'upgrade.proxy-version': {

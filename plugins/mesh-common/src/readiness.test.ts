@@ -4,22 +4,52 @@ import { CHECK_DEFINITIONS, CHECK_IDS } from './checks';
 import { CheckStatus } from './types';
 
 describe('computeReadiness', () => {
-  it.each<[CheckStatus[], { score: number; passed: number; applicable: number; level: string }]>([
-    [['pass', 'pass'], { score: 100, passed: 2, applicable: 2, level: 'production-ready' }],
-    [['pass', 'warn'], { score: 75, passed: 1, applicable: 2, level: 'nearly-ready' }],
-    [['pass', 'fail'], { score: 50, passed: 1, applicable: 2, level: 'in-progress' }],
+  it.each<
+    [
+      CheckStatus[],
+      { score: number; passed: number; applicable: number; level: string },
+    ]
+  >([
+    [
+      ['pass', 'pass'],
+      { score: 100, passed: 2, applicable: 2, level: 'production-ready' },
+    ],
+    [
+      ['pass', 'warn'],
+      { score: 75, passed: 1, applicable: 2, level: 'nearly-ready' },
+    ],
+    [
+      ['pass', 'fail'],
+      { score: 50, passed: 1, applicable: 2, level: 'in-progress' },
+    ],
     // Missing data never raises a score: unknown counts as applicable and not passed.
-    [['pass', 'unknown'], { score: 50, passed: 1, applicable: 2, level: 'in-progress' }],
-    [['pass', 'not-applicable'], { score: 100, passed: 1, applicable: 1, level: 'production-ready' }],
-    [['fail', 'warn', 'unknown'], { score: 17, passed: 0, applicable: 3, level: 'not-ready' }],
-    [['not-applicable'], { score: 0, passed: 0, applicable: 0, level: 'not-ready' }],
+    [
+      ['pass', 'unknown'],
+      { score: 50, passed: 1, applicable: 2, level: 'in-progress' },
+    ],
+    [
+      ['pass', 'not-applicable'],
+      { score: 100, passed: 1, applicable: 1, level: 'production-ready' },
+    ],
+    [
+      ['fail', 'warn', 'unknown'],
+      { score: 17, passed: 0, applicable: 3, level: 'not-ready' },
+    ],
+    [
+      ['not-applicable'],
+      { score: 0, passed: 0, applicable: 0, level: 'not-ready' },
+    ],
     [[], { score: 0, passed: 0, applicable: 0, level: 'not-ready' }],
   ])('%j scores %j', (statuses, expected) => {
-    expect(computeReadiness(statuses.map(status => ({ status })))).toEqual(expected);
+    expect(computeReadiness(statuses.map(status => ({ status })))).toEqual(
+      expected,
+    );
   });
 
   it('marks unmapped entities as such whatever their checks say', () => {
-    expect(computeReadiness([{ status: 'unknown' }], { mapped: false }).level).toBe('unmapped');
+    expect(
+      computeReadiness([{ status: 'unknown' }], { mapped: false }).level,
+    ).toBe('unmapped');
   });
 
   it.each([

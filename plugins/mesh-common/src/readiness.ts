@@ -13,7 +13,9 @@ export function computeReadiness(
   const warned = applicableChecks.filter(c => c.status === 'warn').length;
   const applicable = applicableChecks.length;
   const score =
-    applicable === 0 ? 0 : Math.round((100 * (passed + warned / 2)) / applicable);
+    applicable === 0
+      ? 0
+      : Math.round((100 * (passed + warned / 2)) / applicable);
   return {
     score,
     level: options.mapped ? readinessLevel(score) : 'unmapped',

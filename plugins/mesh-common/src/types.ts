@@ -4,13 +4,23 @@
  */
 
 /** Outcome of one readiness check. `unknown` always carries its reason in `summary`. */
-export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown' | 'not-applicable';
+export type CheckStatus =
+  | 'pass'
+  | 'warn'
+  | 'fail'
+  | 'unknown'
+  | 'not-applicable';
 
 export type MeshProvider = 'istio' | 'linkerd' | 'none' | 'unknown';
 
 export type DataPlaneMode = 'sidecar' | 'ambient' | 'mixed' | 'none';
 
-export type HealthStatus = 'healthy' | 'degraded' | 'failing' | 'idle' | 'unknown';
+export type HealthStatus =
+  | 'healthy'
+  | 'degraded'
+  | 'failing'
+  | 'idle'
+  | 'unknown';
 
 export type CheckCategory =
   | 'mesh'

@@ -9,9 +9,14 @@ function debugCommands(ctx: EntityContext): string {
     const ref = `${w.workload.kind.toLowerCase()}/${w.workload.name}`;
     const ns = w.workload.namespace;
     // proxy-config needs a pod that has a proxy.
-    const pod = (w.workload.pods.find(p => p.proxy) ?? w.workload.pods[0])?.name ?? '<pod>';
+    const pod =
+      (w.workload.pods.find(p => p.proxy) ?? w.workload.pods[0])?.name ??
+      '<pod>';
     if (w.traffic?.provider === 'linkerd') {
-      lines.push(`linkerd viz stat -n ${ns} ${ref}`, `linkerd viz tap -n ${ns} ${ref}`);
+      lines.push(
+        `linkerd viz stat -n ${ns} ${ref}`,
+        `linkerd viz tap -n ${ns} ${ref}`,
+      );
     } else {
       lines.push(
         `istioctl proxy-config cluster ${pod} -n ${ns}`,
@@ -30,13 +35,19 @@ function evaluate(ctx: EntityContext): CheckOutcome {
     ...health,
     workloadsWithTraffic: ctx.workloads
       .filter(w => w.traffic)
-      .map(w => `${w.cluster}/${w.workload.namespace}/${w.workload.name} (${w.traffic!.reporter})`),
+      .map(
+        w =>
+          `${w.cluster}/${w.workload.namespace}/${w.workload.name} (${
+            w.traffic!.reporter
+          })`,
+      ),
   };
   const meshed = ctx.workloads.some(w => workloadMeshings(w).length > 0);
   if (traffic.length === 0 && !meshed) {
     return {
       status: 'unknown',
-      summary: 'No mesh telemetry: the workloads are not meshed, so no proxy reports their traffic.',
+      summary:
+        'No mesh telemetry: the workloads are not meshed, so no proxy reports their traffic.',
       evidence,
     };
   }
@@ -47,15 +58,21 @@ function evaluate(ctx: EntityContext): CheckOutcome {
       evidence,
     };
   }
-  const figures = `${health.requestsPerSecond} req/s, ${pct(health.successRate ?? 0)} success, p99 ${health.latencyMs.p99 ?? '—'} ms over ${ctx.window}`;
+  const figures = `${health.requestsPerSecond} req/s, ${pct(
+    health.successRate ?? 0,
+  )} success, p99 ${health.latencyMs.p99 ?? '—'} ms over ${ctx.window}`;
   if (health.status === 'healthy') {
     return { status: 'pass', summary: `Healthy: ${figures}.`, evidence };
   }
   return {
     status: health.status === 'failing' ? 'fail' : 'warn',
-    summary: `${health.status === 'failing' ? 'Failing' : 'Degraded'}: ${health.reason}; ${figures}.`,
+    summary: `${health.status === 'failing' ? 'Failing' : 'Degraded'}: ${
+      health.reason
+    }; ${figures}.`,
     evidence,
-    remediation: `Look at the proxies, not only the app: a wrong DestinationRule or a missing endpoint shows there first.\n${debugCommands(ctx)}`,
+    remediation: `Look at the proxies, not only the app: a wrong DestinationRule or a missing endpoint shows there first.\n${debugCommands(
+      ctx,
+    )}`,
   };
 }
 

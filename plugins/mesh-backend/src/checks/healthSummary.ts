@@ -44,16 +44,26 @@ export function summarizeHealth(
   const serverRatio = serverErrors / rps;
   const clientRatio = clientErrors / rps;
   let status: HealthSummary['status'] = 'healthy';
-  let reason = `5xx ${pct(serverRatio)} and 4xx ${pct(clientRatio)} are within Kiali's default tolerances`;
+  let reason = `5xx ${pct(serverRatio)} and 4xx ${pct(
+    clientRatio,
+  )} are within Kiali's default tolerances`;
   if (serverRatio >= HEALTH_TOLERANCES.serverErrorFailing) {
     status = 'failing';
-    reason = `5xx and failed responses are ${pct(serverRatio)} of requests (failing at ≥ ${pct(HEALTH_TOLERANCES.serverErrorFailing)})`;
+    reason = `5xx and failed responses are ${pct(
+      serverRatio,
+    )} of requests (failing at ≥ ${pct(HEALTH_TOLERANCES.serverErrorFailing)})`;
   } else if (clientRatio >= HEALTH_TOLERANCES.clientErrorFailing) {
     status = 'failing';
-    reason = `4xx responses are ${pct(clientRatio)} of requests (failing at ≥ ${pct(HEALTH_TOLERANCES.clientErrorFailing)})`;
+    reason = `4xx responses are ${pct(
+      clientRatio,
+    )} of requests (failing at ≥ ${pct(HEALTH_TOLERANCES.clientErrorFailing)})`;
   } else if (clientRatio >= HEALTH_TOLERANCES.clientErrorDegraded) {
     status = 'degraded';
-    reason = `4xx responses are ${pct(clientRatio)} of requests (degraded at ≥ ${pct(HEALTH_TOLERANCES.clientErrorDegraded)})`;
+    reason = `4xx responses are ${pct(
+      clientRatio,
+    )} of requests (degraded at ≥ ${pct(
+      HEALTH_TOLERANCES.clientErrorDegraded,
+    )})`;
   }
   return {
     status,
@@ -64,7 +74,10 @@ export function summarizeHealth(
       p95: round(histogramQuantile(0.95, buckets), 2),
       p99: round(histogramQuantile(0.99, buckets), 2),
     },
-    errorRates: { clientErrors: round(clientRatio, 5), serverErrors: round(serverRatio, 5) },
+    errorRates: {
+      clientErrors: round(clientRatio, 5),
+      serverErrors: round(serverRatio, 5),
+    },
     window,
     reason,
   };

@@ -1,6 +1,16 @@
 import { CHECK_DEFINITIONS } from '@mesh-readiness/plugin-mesh-common';
-import { clusterMeshes, podMeshing, summarizeMesh, workloadMeshings } from './meshing';
-import { CheckOutcome, EntityContext, EntityWorkload, MeshCheck } from './types';
+import {
+  clusterMeshes,
+  podMeshing,
+  summarizeMesh,
+  workloadMeshings,
+} from './meshing';
+import {
+  CheckOutcome,
+  EntityContext,
+  EntityWorkload,
+  MeshCheck,
+} from './types';
 
 const MAX_LISTED = 10;
 
@@ -8,21 +18,45 @@ function workloadRef(w: EntityWorkload): string {
   return `${w.workload.kind.toLowerCase()}/${w.workload.name}`;
 }
 
+function restartCommand(w: EntityWorkload): string {
+  const { kind, name, namespace } = w.workload;
+  if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(kind)) {
+    return `kubectl rollout restart ${workloadRef(w)} -n ${namespace}`;
+  }
+  if (kind === 'Pod') {
+    return `kubectl delete pod ${name} -n ${namespace}   # a bare pod: re-create it from its manifest`;
+  }
+  return `# ${kind} ${name}: its next run starts with the proxy`;
+}
+
 function restartCommands(workloads: EntityWorkload[]): string {
-  return workloads
-    .filter(w => w.workload.kind !== 'Pod')
-    .map(w => `kubectl rollout restart ${workloadRef(w)} -n ${w.workload.namespace}`)
-    .join('\n');
+  return workloads.map(restartCommand).join('\n');
+}
+
+/** Kept out of the mesh on purpose: opted out, nothing meshed, nothing asks to mesh it. */
+function isOptedOut(w: EntityWorkload): boolean {
+  return (
+    Boolean(w.injection.optOut) &&
+    !w.injection.intent &&
+    workloadMeshings(w).length === 0
+  );
 }
 
 /** How to mesh, for each mesh this cluster runs (all of them when it runs none yet). */
-export function howToMesh(ctx: EntityContext, workloads: EntityWorkload[]): string {
+export function howToMesh(
+  ctx: EntityContext,
+  workloads: EntityWorkload[],
+): string {
   const namespaces = [...new Set(workloads.map(w => w.workload.namespace))];
   const meshes = new Set<string>();
   for (const cluster of new Set(workloads.map(w => w.cluster))) {
-    for (const m of clusterMeshes(ctx.snapshots.find(s => s.cluster === cluster))) meshes.add(m);
+    for (const m of clusterMeshes(
+      ctx.snapshots.find(s => s.cluster === cluster),
+    ))
+      meshes.add(m);
   }
-  const options = meshes.size > 0 ? meshes : new Set(['istio', 'istio-ambient', 'linkerd']);
+  const options =
+    meshes.size > 0 ? meshes : new Set(['istio', 'istio-ambient', 'linkerd']);
   const restart = restartCommands(workloads);
   const parts: string[] = [
     'Mesh one namespace at a time and compare its metrics before moving on.',
@@ -31,16 +65,22 @@ export function howToMesh(ctx: EntityContext, workloads: EntityWorkload[]): stri
     parts.push(
       [
         'Istio (sidecar):',
-        ...namespaces.map(ns => `kubectl label namespace ${ns} istio-injection=enabled`),
+        ...namespaces.map(
+          ns => `kubectl label namespace ${ns} istio-injection=enabled`,
+        ),
         restart,
-      ].filter(Boolean).join('\n'),
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
   }
   if (options.has('istio-ambient')) {
     parts.push(
       [
         'Istio (ambient, no restart needed):',
-        ...namespaces.map(ns => `kubectl label namespace ${ns} istio.io/dataplane-mode=ambient`),
+        ...namespaces.map(
+          ns => `kubectl label namespace ${ns} istio.io/dataplane-mode=ambient`,
+        ),
       ].join('\n'),
     );
   }
@@ -48,16 +88,34 @@ export function howToMesh(ctx: EntityContext, workloads: EntityWorkload[]): stri
     parts.push(
       [
         'Linkerd:',
-        ...namespaces.map(ns => `kubectl annotate namespace ${ns} linkerd.io/inject=enabled`),
+        ...namespaces.map(
+          ns => `kubectl annotate namespace ${ns} linkerd.io/inject=enabled`,
+        ),
         restart,
-      ].filter(Boolean).join('\n'),
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
   }
   return parts.join('\n\n');
 }
 
 function evaluate(ctx: EntityContext): CheckOutcome {
-  const workloads = ctx.workloads;
+  // A workload kept out on purpose (a database, a node agent) is not a rollout gap.
+  const optedOut = ctx.workloads.filter(isOptedOut);
+  const workloads = ctx.workloads.filter(w => !isOptedOut(w));
+  if (workloads.length === 0) {
+    return {
+      status: 'not-applicable',
+      summary: `Explicitly kept out of the mesh (${optedOut[0].injection.optOut}).`,
+      evidence: {
+        optedOut: optedOut.map(w => ({
+          workload: `${w.cluster}/${w.workload.namespace}/${workloadRef(w)}`,
+          optOut: w.injection.optOut,
+        })),
+      },
+    };
+  }
   const pods = workloads.flatMap(w => w.workload.pods.map(p => ({ w, p })));
   const meshedPods = pods.filter(({ p }) => podMeshing(p));
   const unmeshed = pods.filter(({ p }) => !podMeshing(p));
@@ -67,8 +125,13 @@ function evaluate(ctx: EntityContext): CheckOutcome {
     via: w.injection.intent?.via ?? null,
     optOut: w.injection.optOut ?? null,
   }));
-  const unmeshedListed = unmeshed.slice(0, MAX_LISTED).map(({ p }) => `${p.namespace}/${p.name}`);
+  const unmeshedListed = unmeshed
+    .slice(0, MAX_LISTED)
+    .map(({ p }) => `${p.namespace}/${p.name}`);
   const evidence: Record<string, unknown> = {
+    optedOut: optedOut.map(
+      w => `${w.cluster}/${w.workload.namespace}/${workloadRef(w)}`,
+    ),
     provider: mesh.provider,
     dataPlane: mesh.dataPlane,
     pods: pods.length,
@@ -77,11 +140,15 @@ function evaluate(ctx: EntityContext): CheckOutcome {
     injection,
   };
 
-  const providers = new Set(workloads.flatMap(workloadMeshings).map(m => m.provider));
+  const providers = new Set(
+    workloads.flatMap(workloadMeshings).map(m => m.provider),
+  );
   if (providers.size > 1) {
     return {
       status: 'warn',
-      summary: `Workloads are split between meshes (${[...providers].join(' and ')}); traffic between them is not mutually authenticated.`,
+      summary: `Workloads are split between meshes (${[...providers].join(
+        ' and ',
+      )}); traffic between them is not mutually authenticated.`,
       evidence,
       remediation: 'Move every workload of the service to one mesh.',
     };
@@ -96,16 +163,11 @@ function evaluate(ctx: EntityContext): CheckOutcome {
         evidence,
       };
     }
-    if (unready.every(w => w.injection.optOut)) {
-      return {
-        status: 'not-applicable',
-        summary: `Explicitly kept out of the mesh (${unready[0].injection.optOut}).`,
-        evidence,
-      };
-    }
     return {
       status: 'fail',
-      summary: `No pods are running and nothing would mesh new ones: no injection label or annotation applies to ${unready.map(workloadRef).join(', ')}.`,
+      summary: `No pods are running and nothing would mesh new ones: no injection label or annotation applies to ${unready
+        .map(workloadRef)
+        .join(', ')}.`,
       evidence,
       remediation: howToMesh(ctx, unready),
     };
@@ -126,32 +188,35 @@ function evaluate(ctx: EntityContext): CheckOutcome {
     const withIntent = unmeshedWorkloads.filter(w => w.injection.intent);
     return {
       status: 'warn',
-      summary: `Partial injection: ${unmeshed.length} of ${pods.length} pods run without a proxy (${unmeshedListed.join(', ')}${unmeshed.length > MAX_LISTED ? ', …' : ''}).`,
+      summary: `Partial injection: ${unmeshed.length} of ${
+        pods.length
+      } pods run without a proxy (${unmeshedListed.join(', ')}${
+        unmeshed.length > MAX_LISTED ? ', …' : ''
+      }).`,
       evidence,
       remediation:
         withIntent.length > 0
-          ? `These pods started before injection applied (${withIntent[0].injection.intent!.via}). Restart them to get a proxy:\n${restartCommands(withIntent)}`
+          ? `These pods started before injection applied (${
+              withIntent[0].injection.intent!.via
+            }). Restart them to get a proxy:\n${restartCommands(withIntent)}`
           : howToMesh(ctx, unmeshedWorkloads),
     };
   }
 
-  if (unmeshedWorkloads.every(w => w.injection.optOut && !w.injection.intent)) {
-    return {
-      status: 'not-applicable',
-      summary: `Explicitly kept out of the mesh (${unmeshedWorkloads[0].injection.optOut}).`,
-      evidence,
-    };
-  }
   const withIntent = unmeshedWorkloads.filter(w => w.injection.intent);
   if (withIntent.length > 0) {
     return {
       status: 'fail',
-      summary: `Injection is enabled (${withIntent[0].injection.intent!.via}) but none of the ${pods.length} pods has a proxy.`,
+      summary: `Injection is enabled (${
+        withIntent[0].injection.intent!.via
+      }) but none of the ${pods.length} pods has a proxy.`,
       evidence,
       remediation:
         withIntent[0].injection.intent!.dataPlane === 'ambient'
           ? 'Ambient capture is configured but the pods are not redirected: check that istio-cni and ztunnel run on their nodes (kubectl get pods -n istio-system -l app=ztunnel).'
-          : `Restart the pods so the injector adds the proxy (istioctl analyze reports this as IST0103):\n${restartCommands(withIntent)}`,
+          : `Restart the pods so the injector adds the proxy (istioctl analyze reports this as IST0103):\n${restartCommands(
+              withIntent,
+            )}`,
     };
   }
   return {

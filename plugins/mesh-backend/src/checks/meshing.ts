@@ -1,4 +1,7 @@
-import { DataPlaneMode, MeshProvider } from '@mesh-readiness/plugin-mesh-common';
+import {
+  DataPlaneMode,
+  MeshProvider,
+} from '@mesh-readiness/plugin-mesh-common';
 import { ClusterSnapshot, PodFacts } from '../snapshot/types';
 import { EntityWorkload } from './types';
 
@@ -20,13 +23,22 @@ export function podMeshing(pod: PodFacts): PodMeshing | undefined {
  */
 export function workloadMeshings(w: EntityWorkload): PodMeshing[] {
   if (w.workload.pods.length > 0) {
-    return w.workload.pods.map(podMeshing).filter((m): m is PodMeshing => Boolean(m));
+    return w.workload.pods
+      .map(podMeshing)
+      .filter((m): m is PodMeshing => Boolean(m));
   }
   if (w.workload.templateProxy) {
-    return [{ provider: w.workload.templateProxy.provider, dataPlane: 'sidecar' }];
+    return [
+      { provider: w.workload.templateProxy.provider, dataPlane: 'sidecar' },
+    ];
   }
   if (w.injection.intent) {
-    return [{ provider: w.injection.intent.provider, dataPlane: w.injection.intent.dataPlane }];
+    return [
+      {
+        provider: w.injection.intent.provider,
+        dataPlane: w.injection.intent.dataPlane,
+      },
+    ];
   }
   return [];
 }
@@ -38,27 +50,38 @@ export function summarizeMesh(workloads: EntityWorkload[]): {
   const meshings = workloads.flatMap(workloadMeshings);
   if (meshings.length === 0) return { provider: 'none', dataPlane: 'none' };
   const counts = new Map<string, number>();
-  for (const m of meshings) counts.set(m.provider, (counts.get(m.provider) ?? 0) + 1);
-  const provider = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0] as MeshProvider;
+  for (const m of meshings)
+    counts.set(m.provider, (counts.get(m.provider) ?? 0) + 1);
+  const provider = [...counts.entries()].sort(
+    (a, b) => b[1] - a[1],
+  )[0][0] as MeshProvider;
   const planes = new Set(meshings.map(m => m.dataPlane));
   return { provider, dataPlane: planes.size > 1 ? 'mixed' : [...planes][0] };
 }
 
 /** The meshes a cluster already runs, judged from its pods and namespace labels. */
-export function clusterMeshes(snapshot: ClusterSnapshot | undefined): Set<string> {
+export function clusterMeshes(
+  snapshot: ClusterSnapshot | undefined,
+): Set<string> {
   const found = new Set<string>();
   const facts = snapshot?.kubernetes.data;
   if (!facts) return found;
   for (const w of facts.workloads) {
     for (const p of w.pods) {
       const m = podMeshing(p);
-      if (m) found.add(m.dataPlane === 'ambient' ? 'istio-ambient' : m.provider);
+      if (m)
+        found.add(m.dataPlane === 'ambient' ? 'istio-ambient' : m.provider);
     }
   }
   for (const ns of Object.values(facts.namespaces)) {
-    if (ns.labels['istio-injection'] === 'enabled' || ns.labels['istio.io/rev']) found.add('istio');
-    if (ns.labels['istio.io/dataplane-mode'] === 'ambient') found.add('istio-ambient');
-    if (['enabled', 'ingress'].includes(ns.annotations['linkerd.io/inject'] ?? '')) found.add('linkerd');
+    if (ns.labels['istio-injection'] === 'enabled' || ns.labels['istio.io/rev'])
+      found.add('istio');
+    if (ns.labels['istio.io/dataplane-mode'] === 'ambient')
+      found.add('istio-ambient');
+    if (
+      ['enabled', 'ingress'].includes(ns.annotations['linkerd.io/inject'] ?? '')
+    )
+      found.add('linkerd');
   }
   return found;
 }

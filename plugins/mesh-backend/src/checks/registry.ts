@@ -8,7 +8,10 @@ import { meshEnrollmentCheck } from './meshEnrollment';
 import { CheckOutcome, EntityContext, MeshCheck } from './types';
 
 /** Every implemented check, in the order the report lists them. Add a check here. */
-export const CHECKS: MeshCheck[] = [meshEnrollmentCheck, healthGoldenSignalsCheck];
+export const CHECKS: MeshCheck[] = [
+  meshEnrollmentCheck,
+  healthGoldenSignalsCheck,
+];
 
 export function checkDefinitions(): CheckDefinition[] {
   return CHECKS.map(c => c.definition);
@@ -31,7 +34,11 @@ export function unknownResults(
   return CHECKS.map(check =>
     result(
       check,
-      overrides[check.definition.id] ?? { status: 'unknown', summary: reason, evidence: {} },
+      overrides[check.definition.id] ?? {
+        status: 'unknown',
+        summary: reason,
+        evidence: {},
+      },
     ),
   );
 }
@@ -51,13 +58,20 @@ export function missingSource(
       if (source !== 'kubernetes' && source !== 'prometheus') continue;
       // Metrics matter only where the entity runs; a cluster whose objects could not be
       // read might hold its workloads, so its Kubernetes failure always counts.
-      if (source === 'prometheus' && !withWorkloads.has(snapshot.cluster)) continue;
+      if (source === 'prometheus' && !withWorkloads.has(snapshot.cluster))
+        continue;
       const outcome = snapshot[source];
       if (!outcome.configured) {
-        return `No ${source === 'prometheus' ? 'Prometheus' : 'Kubernetes source'} is configured for cluster '${snapshot.cluster}' (mesh.clusters[].${source}).`;
+        return `No ${
+          source === 'prometheus' ? 'Prometheus' : 'Kubernetes source'
+        } is configured for cluster '${
+          snapshot.cluster
+        }' (mesh.clusters[].${source}).`;
       }
       if (!outcome.ok) {
-        return `The ${source} source of cluster '${snapshot.cluster}' failed: ${outcome.error ?? 'unknown error'}`;
+        return `The ${source} source of cluster '${snapshot.cluster}' failed: ${
+          outcome.error ?? 'unknown error'
+        }`;
       }
     }
   }

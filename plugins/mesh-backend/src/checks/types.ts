@@ -1,5 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
-import { CheckDefinition, CheckStatus } from '@mesh-readiness/plugin-mesh-common';
+import {
+  CheckDefinition,
+  CheckStatus,
+} from '@mesh-readiness/plugin-mesh-common';
 import { MatchedWorkload } from '../mapping/entityMapping';
 import { InjectionDecision } from '../snapshot/injection';
 import { ClusterSnapshot } from '../snapshot/types';

@@ -13,10 +13,20 @@ import { ClusterSnapshot } from '../snapshot/types';
 import { ReportStore } from '../store/ReportStore';
 import { buildEntityReport } from './buildReport';
 import { carryForward } from './carryForward';
-import { ClusterSources, ClusterSourcesFactory, createClusterSources } from './clusterSources';
+import {
+  ClusterSources,
+  ClusterSourcesFactory,
+  createClusterSources,
+} from './clusterSources';
 import { snapshotCluster } from './snapshotCluster';
 
-const ENTITY_FIELDS = ['kind', 'metadata', 'spec.owner', 'spec.system', 'spec.type'];
+const ENTITY_FIELDS = [
+  'kind',
+  'metadata',
+  'spec.owner',
+  'spec.system',
+  'spec.type',
+];
 
 export interface MeshCollectorOptions {
   config: MeshConfig;
@@ -39,7 +49,10 @@ export class MeshCollector {
   constructor(private readonly options: MeshCollectorOptions) {
     const factory = options.sourcesFactory ?? createClusterSources;
     this.sources = new Map(
-      options.config.clusters.map(c => [c.name, factory(c, options.config.window)]),
+      options.config.clusters.map(c => [
+        c.name,
+        factory(c, options.config.window),
+      ]),
     );
   }
 
@@ -50,7 +63,9 @@ export class MeshCollector {
     return run;
   }
 
-  private async runOnce(request: { entityRef?: string }): Promise<RefreshResponse> {
+  private async runOnce(request: {
+    entityRef?: string;
+  }): Promise<RefreshResponse> {
     const started = Date.now();
     const now = new Date();
     const { logger, store, config } = this.options;
@@ -60,10 +75,14 @@ export class MeshCollector {
       : await this.listMappedEntities();
 
     const snapshots: ClusterSnapshot[] = await Promise.all(
-      config.clusters.map(c => snapshotCluster(c.name, this.sources.get(c.name)!, now)),
+      config.clusters.map(c =>
+        snapshotCluster(c.name, this.sources.get(c.name)!, now),
+      ),
     );
 
-    const fresh = entities.map(e => buildEntityReport(e, snapshots, config.window, now));
+    const fresh = entities.map(e =>
+      buildEntityReport(e, snapshots, config.window, now),
+    );
     const previous = await store.getReports(fresh.map(r => r.entityRef));
     const reports = fresh.map(r =>
       carryForward(r, previous.get(r.entityRef.toLocaleLowerCase('en-US'))),
@@ -71,7 +90,9 @@ export class MeshCollector {
     await store.saveReports(reports);
 
     const clusters = snapshots.map(s => {
-      const failed = [s.kubernetes, s.prometheus].filter(o => o.configured && !o.ok);
+      const failed = [s.kubernetes, s.prometheus].filter(
+        o => o.configured && !o.ok,
+      );
       return failed.length === 0
         ? { name: s.cluster, ok: true }
         : {
@@ -81,18 +102,25 @@ export class MeshCollector {
           };
     });
     for (const c of clusters.filter(x => !x.ok)) {
-      logger.warn(`Mesh collection for cluster '${c.name}' is degraded: ${c.error}`);
+      logger.warn(
+        `Mesh collection for cluster '${c.name}' is degraded: ${c.error}`,
+      );
     }
     logger.info(
-      `Mesh collection stored ${reports.length} report(s) from ${snapshots.length} cluster(s) in ${Date.now() - started} ms`,
+      `Mesh collection stored ${reports.length} report(s) from ${
+        snapshots.length
+      } cluster(s) in ${Date.now() - started} ms`,
     );
     return { clusters };
   }
 
   private async getEntity(entityRef: string): Promise<Entity> {
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    const entity = await this.options.catalog.getEntityByRef(entityRef, { credentials });
-    if (!entity) throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     return entity;
   }
 
@@ -102,7 +130,10 @@ export class MeshCollector {
     const { items } = await this.options.catalog.getEntities(
       {
         filter: [
-          { [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]: CATALOG_FILTER_EXISTS },
+          {
+            [`metadata.annotations.${ANNOTATION_KUBERNETES_ID}`]:
+              CATALOG_FILTER_EXISTS,
+          },
           {
             [`metadata.annotations.${ANNOTATION_KUBERNETES_LABEL_SELECTOR}`]:
               CATALOG_FILTER_EXISTS,

@@ -90,11 +90,32 @@ function workloadSummary(w: EntityWorkload): WorkloadSummary {
     pods: w.workload.pods.length,
     meshedPods: w.workload.pods.filter(p => p.proxy || p.ambient).length,
     proxyVersions: [
-      ...new Set(w.workload.pods.flatMap(p => (p.proxy?.version ? [p.proxy.version] : []))),
+      ...new Set(
+        w.workload.pods.flatMap(p =>
+          p.proxy?.version ? [p.proxy.version] : [],
+        ),
+      ),
     ].sort(),
     dataPlane: mesh.dataPlane,
     provider: mesh.provider,
   };
+}
+
+function noWorkloadsReason(
+  mapping: Extract<ReturnType<typeof resolveEntityMapping>, { kind: 'mapped' }>,
+  snapshots: ClusterSnapshot[],
+): string {
+  if (snapshots.length === 0) {
+    return mapping.clusters
+      ? `no configured cluster is named ${mapping.clusters.join(', ')}`
+      : 'no clusters are configured (mesh.clusters)';
+  }
+  const inNamespaces = mapping.namespaces
+    ? ` in namespace ${mapping.namespaces.join(', ')}`
+    : '';
+  return `no workloads in ${snapshots
+    .map(s => `'${s.cluster}'`)
+    .join(', ')} match ${mapping.selectorText}${inNamespaces}`;
 }
 
 /**
@@ -124,26 +145,35 @@ export function buildEntityReport(
       [],
       now,
       `The annotation ${mapping.annotation} is invalid: ${mapping.error}. It was not used.`,
-      { annotation: mapping.annotation, value: mapping.value, error: mapping.error },
+      {
+        annotation: mapping.annotation,
+        value: mapping.value,
+        error: mapping.error,
+      },
     );
   }
 
   const snapshots = mapping.clusters
     ? allSnapshots.filter(s => mapping.clusters!.includes(s.cluster))
     : allSnapshots;
-  const workloads: EntityWorkload[] = matchWorkloads(mapping, snapshots).map(m => {
-    const snapshot = snapshots.find(s => s.cluster === m.cluster)!;
-    return {
-      ...m,
-      injection: decideInjection(
-        m.namespace,
-        m.workload.templateLabels,
-        m.workload.templateAnnotations,
-        m.workload.hostNetwork,
-      ),
-      traffic: snapshot.prometheus.data?.workloads[`${m.workload.namespace}/${m.workload.name}`],
-    };
-  });
+  const workloads: EntityWorkload[] = matchWorkloads(mapping, snapshots).map(
+    m => {
+      const snapshot = snapshots.find(s => s.cluster === m.cluster)!;
+      return {
+        ...m,
+        injection: decideInjection(
+          m.namespace,
+          m.workload.templateLabels,
+          m.workload.templateAnnotations,
+          m.workload.hostNetwork,
+        ),
+        traffic:
+          snapshot.prometheus.data?.workloads[
+            `${m.workload.namespace}/${m.workload.name}`
+          ],
+      };
+    },
+  );
   const ctx: EntityContext = {
     entityRef,
     entity,
@@ -156,19 +186,22 @@ export function buildEntityReport(
   const kubernetesProblem = missingSource(['kubernetes'], ctx);
 
   if (workloads.length === 0) {
-    const where =
-      snapshots.length === 0
-        ? mapping.clusters
-          ? `no configured cluster is named ${mapping.clusters.join(', ')}`
-          : 'no clusters are configured (mesh.clusters)'
-        : `no workloads in ${snapshots.map(s => `'${s.cluster}'`).join(', ')} match ${mapping.selectorText}${mapping.namespaces ? ` in namespace ${mapping.namespaces.join(', ')}` : ''}`;
+    const where = noWorkloadsReason(mapping, snapshots);
     const reason = kubernetesProblem ?? `Nothing to judge: ${where}.`;
-    const checks = unknownResults(reason);
+    // A failed source is marked as such, so the last known statuses are carried forward.
+    const checks = unknownResults(reason).map(c =>
+      kubernetesProblem
+        ? { ...c, evidence: { ...c.evidence, missingSource: true } }
+        : c,
+    );
     return {
       entityRef,
       generatedAt: now.toISOString(),
       stale: false,
-      mesh: { provider: kubernetesProblem ? 'unknown' : 'none', dataPlane: 'none' },
+      mesh: {
+        provider: kubernetesProblem ? 'unknown' : 'none',
+        dataPlane: 'none',
+      },
       workloads: [],
       health: UNKNOWN_HEALTH(reason),
       checks,

@@ -16,7 +16,12 @@ export function carryForward(
     return { ...fresh, stale: false, lastGoodAt: fresh.generatedAt };
   }
   const staleReason = failed
-    .map(s => `${s.name} source of cluster '${s.cluster}' failed: ${s.error ?? 'unknown error'}`)
+    .map(
+      s =>
+        `${s.name} source of cluster '${s.cluster}' failed: ${
+          s.error ?? 'unknown error'
+        }`,
+    )
     .join('; ');
   if (!previous) {
     return { ...fresh, stale: true, staleReason };
@@ -29,9 +34,15 @@ export function carryForward(
     const lastKnown =
       (before.evidence.lastKnown as Record<string, unknown> | undefined) ??
       (before.status !== 'unknown'
-        ? { status: before.status, summary: before.summary, at: previous.generatedAt }
+        ? {
+            status: before.status,
+            summary: before.summary,
+            at: previous.generatedAt,
+          }
         : undefined);
-    return lastKnown ? { ...check, evidence: { ...check.evidence, lastKnown } } : check;
+    return lastKnown
+      ? { ...check, evidence: { ...check.evidence, lastKnown } }
+      : check;
   });
 
   const kubernetesFailed = failed.some(s => s.name === 'kubernetes');
@@ -42,14 +53,23 @@ export function carryForward(
     staleReason,
     lastGoodAt: previous.lastGoodAt,
     checks,
-    mesh: kubernetesFailed && fresh.mesh.provider === 'unknown' ? previous.mesh : fresh.mesh,
+    mesh:
+      kubernetesFailed && fresh.mesh.provider === 'unknown'
+        ? previous.mesh
+        : fresh.mesh,
     workloads:
-      kubernetesFailed && fresh.workloads.length === 0 ? previous.workloads : fresh.workloads,
+      kubernetesFailed && fresh.workloads.length === 0
+        ? previous.workloads
+        : fresh.workloads,
     health:
-      metricsFailed && fresh.health.status === 'unknown' && previous.health.status !== 'unknown'
+      metricsFailed &&
+      fresh.health.status === 'unknown' &&
+      previous.health.status !== 'unknown'
         ? {
             ...previous.health,
-            reason: `last good figures from ${previous.lastGoodAt ?? previous.generatedAt}; ${staleReason}`,
+            reason: `last good figures from ${
+              previous.lastGoodAt ?? previous.generatedAt
+            }; ${staleReason}`,
           }
         : fresh.health,
   };

@@ -1,4 +1,8 @@
-import { KubernetesFacts, ClusterSnapshot, SourceOutcome } from '../snapshot/types';
+import {
+  KubernetesFacts,
+  ClusterSnapshot,
+  SourceOutcome,
+} from '../snapshot/types';
 import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
 import { MetricsData } from '../sources/prometheus/PrometheusSource';
 import { ClusterSources } from './clusterSources';
@@ -28,10 +32,14 @@ export async function snapshotCluster(
       data: buildKubernetesFacts(k8s.value.objects),
       ...(problems.length > 0
         ? {
-            error: `${problems.length} part(s) of ${sources.kubernetes.description} skipped: ${problems
+            error: `${problems.length} part(s) of ${
+              sources.kubernetes.description
+            } skipped: ${problems
               .slice(0, MAX_PROBLEMS_LISTED)
               .map(p => `${p.location}: ${p.message}`)
-              .join('; ')}${problems.length > MAX_PROBLEMS_LISTED ? '; …' : ''}`,
+              .join('; ')}${
+              problems.length > MAX_PROBLEMS_LISTED ? '; …' : ''
+            }`,
           }
         : {}),
     };
@@ -47,7 +55,12 @@ export async function snapshotCluster(
 
   let prometheus: SourceOutcome<MetricsData>;
   if (!sources.metrics) {
-    prometheus = { name: 'prometheus', configured: false, ok: false, fetchedAt };
+    prometheus = {
+      name: 'prometheus',
+      configured: false,
+      ok: false,
+      fetchedAt,
+    };
   } else if (metrics.status === 'fulfilled' && metrics.value) {
     prometheus = {
       name: 'prometheus',
@@ -55,7 +68,9 @@ export async function snapshotCluster(
       ok: true,
       fetchedAt,
       data: metrics.value,
-      ...(metrics.value.problems.length > 0 ? { error: metrics.value.problems.join('; ') } : {}),
+      ...(metrics.value.problems.length > 0
+        ? { error: metrics.value.problems.join('; ') }
+        : {}),
     };
   } else {
     prometheus = {
@@ -64,7 +79,9 @@ export async function snapshotCluster(
       ok: false,
       fetchedAt,
       error:
-        metrics.status === 'rejected' ? (metrics.reason as Error).message : 'no answer',
+        metrics.status === 'rejected'
+          ? (metrics.reason as Error).message
+          : 'no answer',
     };
   }
   return { cluster, kubernetes, prometheus };

@@ -5,7 +5,12 @@ import {
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
   ANNOTATION_KUBERNETES_NAMESPACE,
 } from '@mesh-readiness/plugin-mesh-common';
-import { ClusterSnapshot, NamespaceFacts, WorkloadFacts } from '../snapshot/types';
+import { CLUSTER_NAME } from '../config';
+import {
+  ClusterSnapshot,
+  NamespaceFacts,
+  WorkloadFacts,
+} from '../snapshot/types';
 import {
   formatSelector,
   labelValueError,
@@ -33,13 +38,19 @@ export type EntityMapping =
 
 function listAnnotation(
   raw: string,
-  what: string,
+  what: 'namespace' | 'cluster',
 ): { values: string[] } | { error: string } {
   const values = raw.split(',').map(v => v.trim());
-  const bad = values.find(v => v.length === 0 || v.length > 63 || !DNS_LABEL.test(v));
+  // Namespaces are DNS labels; cluster names follow the config's rule, which allows '.'.
+  const pattern = what === 'cluster' ? CLUSTER_NAME : DNS_LABEL;
+  const bad = values.find(
+    v => v.length === 0 || v.length > 63 || !pattern.test(v),
+  );
   if (bad !== undefined) {
     return {
-      error: `'${bad}' is not a valid ${what} name (lowercase letters, digits and '-', at most 63 characters)`,
+      error: `'${bad}' is not a valid ${what} name (lowercase letters, digits and '-'${
+        what === 'cluster' ? ", '.'" : ''
+      }, at most 63 characters)`,
     };
   }
   return { values: [...new Set(values)] };
@@ -62,7 +73,12 @@ export function resolveEntityMapping(entity: Entity): EntityMapping {
     try {
       selector = parseLabelSelector(selectorRaw);
     } catch (e) {
-      return { kind: 'invalid', annotation: via, value: selectorRaw, error: (e as Error).message };
+      return {
+        kind: 'invalid',
+        annotation: via,
+        value: selectorRaw,
+        error: (e as Error).message,
+      };
     }
   } else if (idRaw !== undefined && idRaw.trim() !== '') {
     via = ANNOTATION_KUBERNETES_ID;
@@ -84,7 +100,12 @@ export function resolveEntityMapping(entity: Entity): EntityMapping {
   if (nsRaw !== undefined) {
     const parsed = listAnnotation(nsRaw, 'namespace');
     if ('error' in parsed) {
-      return { kind: 'invalid', annotation: ANNOTATION_KUBERNETES_NAMESPACE, value: nsRaw, error: parsed.error };
+      return {
+        kind: 'invalid',
+        annotation: ANNOTATION_KUBERNETES_NAMESPACE,
+        value: nsRaw,
+        error: parsed.error,
+      };
     }
     mapping.namespaces = parsed.values;
   }
@@ -92,7 +113,12 @@ export function resolveEntityMapping(entity: Entity): EntityMapping {
   if (clusterRaw !== undefined) {
     const parsed = listAnnotation(clusterRaw, 'cluster');
     if ('error' in parsed) {
-      return { kind: 'invalid', annotation: ANNOTATION_KUBERNETES_CLUSTER, value: clusterRaw, error: parsed.error };
+      return {
+        kind: 'invalid',
+        annotation: ANNOTATION_KUBERNETES_CLUSTER,
+        value: clusterRaw,
+        error: parsed.error,
+      };
     }
     mapping.clusters = parsed.values;
   }
@@ -112,11 +138,16 @@ export function matchWorkloads(
 ): MatchedWorkload[] {
   const out: MatchedWorkload[] = [];
   for (const snapshot of snapshots) {
-    if (mapping.clusters && !mapping.clusters.includes(snapshot.cluster)) continue;
+    if (mapping.clusters && !mapping.clusters.includes(snapshot.cluster))
+      continue;
     const facts = snapshot.kubernetes.data;
     if (!facts) continue;
     for (const workload of facts.workloads) {
-      if (mapping.namespaces && !mapping.namespaces.includes(workload.namespace)) continue;
+      if (
+        mapping.namespaces &&
+        !mapping.namespaces.includes(workload.namespace)
+      )
+        continue;
       const matches =
         matchesSelector(mapping.selector, workload.labels) ||
         matchesSelector(mapping.selector, workload.templateLabels) ||

@@ -8,14 +8,18 @@ export type Requirement =
   | { key: string; op: 'in' | 'notin'; values: string[] };
 
 const NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Validates a label key: optional DNS-subdomain prefix and a name of at most 63 chars. */
 export function labelKeyError(key: string): string | undefined {
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) {
+  if (
+    prefix !== undefined &&
+    (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))
+  ) {
     return `label key prefix '${prefix}' is not a DNS subdomain`;
   }
   if (name.length === 0 || name.length > 63 || !NAME.test(name)) {
@@ -56,7 +60,8 @@ function splitTopLevel(selector: string): string[] {
 export function parseLabelSelector(selector: string): Requirement[] {
   const text = selector.trim();
   if (!text) throw new Error('the selector is empty');
-  if (text.length > 1024) throw new Error('the selector is longer than 1024 characters');
+  if (text.length > 1024)
+    throw new Error('the selector is longer than 1024 characters');
   const requirements: Requirement[] = [];
   for (const part of splitTopLevel(text)) {
     if (!part) throw new Error(`empty requirement in '${selector}'`);
@@ -84,7 +89,11 @@ function parseRequirement(part: string): Requirement {
     if (values.some(v => v === '') && values.length > 1) {
       throw new Error(`empty value in '${part}'`);
     }
-    return checked({ key: setMatch[1], op: setMatch[2] as 'in' | 'notin', values });
+    return checked({
+      key: setMatch[1],
+      op: setMatch[2] as 'in' | 'notin',
+      values,
+    });
   }
   const eqMatch = /^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
   if (eqMatch) {
@@ -124,7 +133,8 @@ export function formatSelector(requirements: Requirement[]): string {
       if (r.op === 'exists') return r.key;
       if (r.op === 'not-exists') return `!${r.key}`;
       if (!('values' in r)) return r.key;
-      if (r.values.length === 1) return `${r.key}${r.op === 'in' ? '=' : '!='}${r.values[0]}`;
+      if (r.values.length === 1)
+        return `${r.key}${r.op === 'in' ? '=' : '!='}${r.values[0]}`;
       return `${r.key} ${r.op} (${r.values.join(',')})`;
     })
     .join(',');

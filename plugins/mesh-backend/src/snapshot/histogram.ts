@@ -33,7 +33,10 @@ export function mergeBuckets(histograms: LatencyBucket[][]): LatencyBucket[] {
  * lets one query of bucket rates serve every quantile and any grouping of workloads.
  * Returns null when there were no observations.
  */
-export function histogramQuantile(q: number, buckets: LatencyBucket[]): number | null {
+export function histogramQuantile(
+  q: number,
+  buckets: LatencyBucket[],
+): number | null {
   if (buckets.length === 0) return null;
   const sorted = [...buckets].sort((a, b) => a.le - b.le);
   if (sorted[sorted.length - 1].le !== Infinity) return null;
@@ -45,8 +48,9 @@ export function histogramQuantile(q: number, buckets: LatencyBucket[]): number |
   }
   const total = sorted[sorted.length - 1].rate;
   if (!(total > 0)) return null;
-  if (q <= 0) return q < 0 ? -Infinity : 0;
-  if (q >= 1) return sorted.length > 1 ? sorted[sorted.length - 2].le : null;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  if (q === 0) return 0;
   const rank = q * total;
   const index = sorted.findIndex(b => b.rate >= rank);
   if (index === sorted.length - 1) {

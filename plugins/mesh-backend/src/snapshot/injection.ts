@@ -16,8 +16,10 @@ export interface InjectionDecision {
 
 /**
  * Applies the injectors' own precedence rules (mesh-signals.md §3.1, §3.2, §3.4):
- * - Istio sidecar: pod label `sidecar.istio.io/inject` overrides the older annotation;
- *   namespace `istio-injection` wins over `istio.io/rev`; a pod `istio.io/rev` label
+ * - Istio sidecar: pod label `sidecar.istio.io/inject` overrides the older annotation,
+ *   which can only opt out; `false` on the pod or `istio-injection=disabled` on the
+ *   namespace wins over any opt-in; namespace `istio-injection` wins over
+ *   `istio.io/rev`; a pod `istio.io/rev` label
  *   selects a revision when the namespace has none; hostNetwork pods are never injected.
  * - Istio ambient: `istio.io/dataplane-mode=ambient` on the pod or namespace, unless
  *   sidecar injection applies (it takes precedence); `none` opts out.
@@ -33,23 +35,30 @@ export function decideInjection(
   const nsAnnotations = namespace?.annotations ?? {};
   const optOuts: string[] = [];
 
-  // Istio sidecar
+  // Istio sidecar. The webhooks' objectSelectors read only the pod label, and the
+  // pod-level webhook requires the namespace to carry neither `istio-injection` nor
+  // `istio.io/rev`: the (older) annotation can opt a pod out but never in, and
+  // `istio-injection=disabled` on the namespace beats `sidecar.istio.io/inject=true`.
   const podInject =
-    podLabels['sidecar.istio.io/inject'] ?? podAnnotations['sidecar.istio.io/inject'];
+    podLabels['sidecar.istio.io/inject'] ??
+    podAnnotations['sidecar.istio.io/inject'];
   const podInjectVia =
-    podLabels['sidecar.istio.io/inject'] !== undefined ? 'pod label' : 'pod annotation';
+    podLabels['sidecar.istio.io/inject'] !== undefined
+      ? 'pod label'
+      : 'pod annotation';
   if (!hostNetwork) {
-    if (podInject === 'true') {
+    if (podInject === 'false') {
+      optOuts.push(`${podInjectVia} sidecar.istio.io/inject=false`);
+    } else if (nsLabels['istio-injection'] === 'disabled') {
+      optOuts.push('namespace label istio-injection=disabled');
+    } else if (podLabels['sidecar.istio.io/inject'] === 'true') {
       return {
         intent: {
           provider: 'istio',
           dataPlane: 'sidecar',
-          via: `${podInjectVia} sidecar.istio.io/inject=true`,
+          via: 'pod label sidecar.istio.io/inject=true',
         },
       };
-    }
-    if (podInject === 'false') {
-      optOuts.push(`${podInjectVia} sidecar.istio.io/inject=false`);
     } else if (nsLabels['istio-injection'] === 'enabled') {
       return {
         intent: {
@@ -58,8 +67,6 @@ export function decideInjection(
           via: 'namespace label istio-injection=enabled',
         },
       };
-    } else if (nsLabels['istio-injection'] === 'disabled') {
-      optOuts.push('namespace label istio-injection=disabled');
     } else if (nsLabels['istio.io/rev']) {
       return {
         intent: {
@@ -85,12 +92,19 @@ export function decideInjection(
   const podMode = podLabels['istio.io/dataplane-mode'];
   if (podMode === 'ambient') {
     return {
-      intent: { provider: 'istio', dataPlane: 'ambient', via: 'pod label istio.io/dataplane-mode=ambient' },
+      intent: {
+        provider: 'istio',
+        dataPlane: 'ambient',
+        via: 'pod label istio.io/dataplane-mode=ambient',
+      },
     };
   }
   if (podMode === 'none') {
     optOuts.push('pod label istio.io/dataplane-mode=none');
-  } else if (nsLabels['istio.io/dataplane-mode'] === 'ambient' && podInject !== 'false') {
+  } else if (
+    nsLabels['istio.io/dataplane-mode'] === 'ambient' &&
+    podInject !== 'false'
+  ) {
     return {
       intent: {
         provider: 'istio',
@@ -103,10 +117,15 @@ export function decideInjection(
   // Linkerd
   const linkerdPod = podAnnotations['linkerd.io/inject'];
   const linkerdNs = nsAnnotations['linkerd.io/inject'];
-  const linkerdOn = (v: string | undefined) => v === 'enabled' || v === 'ingress';
+  const linkerdOn = (v: string | undefined) =>
+    v === 'enabled' || v === 'ingress';
   if (linkerdOn(linkerdPod)) {
     return {
-      intent: { provider: 'linkerd', dataPlane: 'sidecar', via: `pod annotation linkerd.io/inject=${linkerdPod}` },
+      intent: {
+        provider: 'linkerd',
+        dataPlane: 'sidecar',
+        via: `pod annotation linkerd.io/inject=${linkerdPod}`,
+      },
     };
   }
   if (linkerdPod === 'disabled') {

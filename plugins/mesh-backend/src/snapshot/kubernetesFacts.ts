@@ -12,7 +12,13 @@ const PROXY_CONTAINERS: Record<string, ProxyInfo['provider']> = {
   'linkerd-proxy': 'linkerd',
 };
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+const WORKLOAD_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+]);
 
 interface ContainerLike {
   name?: unknown;
@@ -41,7 +47,9 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 function containers(value: unknown): ContainerLike[] {
-  return Array.isArray(value) ? value.filter(c => c && typeof c === 'object') : [];
+  return Array.isArray(value)
+    ? value.filter(c => c && typeof c === 'object')
+    : [];
 }
 
 /** The image tag, or undefined when the image is pinned by digest or untagged. */
@@ -67,14 +75,21 @@ export function findProxy(
       .map(c => ({ c, native: true })),
   ];
   for (const { c, native } of candidates) {
-    const provider = typeof c.name === 'string' ? PROXY_CONTAINERS[c.name] : undefined;
+    const provider =
+      typeof c.name === 'string' ? PROXY_CONTAINERS[c.name] : undefined;
     if (!provider) continue;
     const image = typeof c.image === 'string' ? c.image : undefined;
     const version =
       provider === 'linkerd'
         ? annotations['linkerd.io/proxy-version'] || imageTag(image)
         : imageTag(image);
-    return { provider, container: c.name as string, nativeSidecar: native, image, version };
+    return {
+      provider,
+      container: c.name as string,
+      nativeSidecar: native,
+      image,
+      version,
+    };
   }
   return undefined;
 }
@@ -87,13 +102,20 @@ function podFacts(obj: KubeObject): PodFacts {
     name: obj.metadata.name,
     labels: obj.metadata.labels ?? {},
     annotations,
-    phase: typeof asRecord(obj.status).phase === 'string'
-      ? (asRecord(obj.status).phase as string)
-      : undefined,
+    phase:
+      typeof asRecord(obj.status).phase === 'string'
+        ? (asRecord(obj.status).phase as string)
+        : undefined,
     hostNetwork: spec.hostNetwork === true,
     proxy: findProxy(spec, annotations),
     ambient: annotations['ambient.istio.io/redirection'] === 'enabled',
   };
+}
+
+/** Deployments and StatefulSets default to one replica; other kinds have no count. */
+function desiredReplicas(kind: string, replicas: unknown): number | undefined {
+  if (kind !== 'Deployment' && kind !== 'StatefulSet') return undefined;
+  return typeof replicas === 'number' ? replicas : 1;
 }
 
 function controllerOf(obj: KubeObject) {
@@ -112,7 +134,8 @@ export function buildKubernetesFacts(objects: KubeObject[]): KubernetesFacts {
   const workloads = new Map<string, WorkloadFacts>();
   const owners = new Map<string, { kind: string; name: string }>();
   const pods: KubeObject[] = [];
-  const keyOf = (ns: string, kind: string, name: string) => `${ns}/${kind}/${name}`;
+  const keyOf = (ns: string, kind: string, name: string) =>
+    `${ns}/${kind}/${name}`;
 
   for (const obj of objects) {
     const ns = obj.metadata.namespace ?? 'default';
@@ -153,12 +176,7 @@ export function buildKubernetesFacts(objects: KubeObject[]): KubernetesFacts {
       annotations: obj.metadata.annotations ?? {},
       templateLabels: stringMap(templateMeta.labels),
       templateAnnotations,
-      replicas:
-        obj.kind === 'Deployment' || obj.kind === 'StatefulSet'
-          ? typeof spec.replicas === 'number'
-            ? spec.replicas
-            : 1
-          : undefined,
+      replicas: desiredReplicas(obj.kind, spec.replicas),
       objectSeen: true,
       pods: [],
       templateProxy: findProxy(templateSpec, templateAnnotations),

@@ -1,8 +1,14 @@
-import { computeReadiness, MeshReport } from '@mesh-readiness/plugin-mesh-common';
-import { createTestDatabase, TEST_DATABASES } from '../testUtils/databases';
+import {
+  computeReadiness,
+  MeshReport,
+} from '@mesh-readiness/plugin-mesh-common';
+import { createTestDatabase, TEST_DATABASES } from '../__testUtils__/databases';
 import { ReportStore } from './ReportStore';
 
-function report(entityRef: string, overrides: Partial<MeshReport> = {}): MeshReport {
+function report(
+  entityRef: string,
+  overrides: Partial<MeshReport> = {},
+): MeshReport {
   const checks = [
     {
       id: 'mesh.enrollment',
@@ -48,7 +54,9 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
   it('round-trips a report exactly', async () => {
     const r = report('component:default/checkout');
     await store.saveReports([r]);
-    await expect(store.getReport('component:default/checkout')).resolves.toEqual(r);
+    await expect(
+      store.getReport('component:default/checkout'),
+    ).resolves.toEqual(r);
   });
 
   it('finds reports whatever the case of the ref', async () => {
@@ -58,29 +66,42 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
   });
 
   it('answers undefined for an entity without a report', async () => {
-    await expect(store.getReport('component:default/never-collected')).resolves.toBeUndefined();
+    await expect(
+      store.getReport('component:default/never-collected'),
+    ).resolves.toBeUndefined();
   });
 
   it('replaces the previous report of an entity instead of adding a second one', async () => {
     await store.saveReports([report('component:default/payments')]);
     await store.saveReports([
-      report('component:default/payments', { stale: true, staleReason: 'prometheus down' }),
+      report('component:default/payments', {
+        stale: true,
+        staleReason: 'prometheus down',
+      }),
     ]);
-    const all = (await store.listReports()).filter(r => r.entityRef === 'component:default/payments');
+    const all = (await store.listReports()).filter(
+      r => r.entityRef === 'component:default/payments',
+    );
     expect(all).toHaveLength(1);
     expect(all[0].stale).toBe(true);
     expect(all[0].staleReason).toBe('prometheus down');
   });
 
   it('saves and reads many reports in batches', async () => {
-    const many = Array.from({ length: 450 }, (_, i) => report(`component:bulk/svc-${i}`));
+    const many = Array.from({ length: 450 }, (_, i) =>
+      report(`component:bulk/svc-${i}`),
+    );
     await store.saveReports(many);
     const found = await store.getReports(many.map(r => r.entityRef));
     expect(found.size).toBe(450);
-    expect(found.get('component:bulk/svc-449')?.entityRef).toBe('component:bulk/svc-449');
+    expect(found.get('component:bulk/svc-449')?.entityRef).toBe(
+      'component:bulk/svc-449',
+    );
   });
 
   it('runs the migrations idempotently', async () => {
-    await expect(ReportStore.fromKnex(db.knex)).resolves.toBeInstanceOf(ReportStore);
+    await expect(ReportStore.fromKnex(db.knex)).resolves.toBeInstanceOf(
+      ReportStore,
+    );
   });
 });

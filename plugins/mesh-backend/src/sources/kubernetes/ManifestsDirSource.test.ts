@@ -74,11 +74,14 @@ describe('ManifestsDirSource', () => {
   it('reads multi-document files, kubectl Lists and nested directories, in name order', async () => {
     await write('00-namespaces.yaml', MULTI_DOC);
     await write('shop/checkout.yml', KUBECTL_LIST);
-    await write('payments/deep/er/payments.json', JSON.stringify({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'payments', namespace: 'payments' },
-    }));
+    await write(
+      'payments/deep/er/payments.json',
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'payments', namespace: 'payments' },
+      }),
+    );
 
     const result = await new ManifestsDirSource(dir).fetch();
 
@@ -92,9 +95,13 @@ describe('ManifestsDirSource', () => {
     ]);
     expect(result.requests).toBe(3);
     // Fields other than the common metadata pass through untouched.
-    const deployment = result.objects.find(o => o.metadata.name === 'checkout')!;
+    const deployment = result.objects.find(
+      o => o.metadata.name === 'checkout',
+    )!;
     expect(deployment.spec).toEqual({ replicas: 2 });
-    expect(result.objects[0].metadata.labels).toEqual({ 'istio-injection': 'enabled' });
+    expect(result.objects[0].metadata.labels).toEqual({
+      'istio-injection': 'enabled',
+    });
   });
 
   it('ignores files that are not YAML or JSON', async () => {
@@ -106,7 +113,10 @@ describe('ManifestsDirSource', () => {
     const result = await new ManifestsDirSource(dir).fetch();
 
     expect(result.problems).toEqual([]);
-    expect(names(result.objects)).toEqual(['Namespace/shop', 'Namespace/payments']);
+    expect(names(result.objects)).toEqual([
+      'Namespace/shop',
+      'Namespace/payments',
+    ]);
     expect(result.requests).toBe(1);
   });
 
@@ -132,7 +142,10 @@ describe('ManifestsDirSource', () => {
 
     const result = await new ManifestsDirSource(dir).fetch();
 
-    expect(names(result.objects)).toEqual(['Namespace/shop', 'Namespace/payments']);
+    expect(names(result.objects)).toEqual([
+      'Namespace/shop',
+      'Namespace/payments',
+    ]);
     expect(names(result.objects)).not.toContain('Namespace/half-read');
     expect(result.problems).toHaveLength(1);
     expect(result.problems).toEqual([
@@ -144,11 +157,17 @@ describe('ManifestsDirSource', () => {
   });
 
   it('reports the line of a tab-indentation error', async () => {
-    await write('tabs.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n\tname: tabbed\n');
+    await write(
+      'tabs.yaml',
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n\tname: tabbed\n',
+    );
     const result = await new ManifestsDirSource(dir).fetch();
     expect(result.objects).toEqual([]);
     expect(result.problems).toEqual([
-      { location: 'tabs.yaml:4', message: expect.stringMatching(/^file skipped: /) },
+      {
+        location: 'tabs.yaml:4',
+        message: expect.stringMatching(/^file skipped: /),
+      },
     ]);
   });
 
@@ -174,7 +193,10 @@ describe('ManifestsDirSource', () => {
 
     expect(names(result.objects)).toEqual(['Pod/ok-pod']);
     expect(result.problems).toEqual([
-      { location: 'pods.yaml:7', message: expect.stringContaining('metadata.name') },
+      {
+        location: 'pods.yaml:7',
+        message: expect.stringContaining('metadata.name'),
+      },
     ]);
     expect(result.problems[0].message).toMatch(/^object skipped: /);
   });
@@ -197,6 +219,35 @@ describe('ManifestsDirSource', () => {
     ]);
   });
 
+  it('skips a file whose aliases expand without bound, and reads the others', async () => {
+    const aliases = ['a: &a [x, x]'];
+    for (let i = 1; i <= 12; i++) {
+      const name = String.fromCharCode(97 + i);
+      const prev = String.fromCharCode(96 + i);
+      aliases.push(`${name}: &${name} [*${prev}, *${prev}]`);
+    }
+    await write('good.yaml', MULTI_DOC);
+    await write(
+      'bomb.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bomb\ndata:\n  ${aliases.join(
+        '\n  ',
+      )}\n`,
+    );
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(names(result.objects)).toEqual([
+      'Namespace/shop',
+      'Namespace/payments',
+    ]);
+    expect(result.problems).toEqual([
+      {
+        location: 'bomb.yaml:1',
+        message: expect.stringMatching(/^file skipped: .*alias/i),
+      },
+    ]);
+  });
+
   it('reads an empty directory as no objects', async () => {
     const result = await new ManifestsDirSource(dir).fetch();
     expect(result).toEqual({ objects: [], problems: [], requests: 0 });
@@ -207,7 +258,9 @@ describe('ManifestsDirSource', () => {
     await expect(new ManifestsDirSource(missing).fetch()).rejects.toThrow(
       `cannot read manifests directory ${missing}`,
     );
-    await expect(new ManifestsDirSource(missing).fetch()).rejects.toThrow(/ENOENT/);
+    await expect(new ManifestsDirSource(missing).fetch()).rejects.toThrow(
+      /ENOENT/,
+    );
   });
 
   it('describes itself by its directory', () => {
@@ -223,14 +276,25 @@ describe('parseManifestText', () => {
     ['only comments', '# nothing here\n'],
     ['only separators', '---\n---\n'],
   ])('reads %s as no objects and no problems', (_why, text) => {
-    expect(parseManifestText(text, 'f.yaml')).toEqual({ objects: [], problems: [] });
+    expect(parseManifestText(text, 'f.yaml')).toEqual({
+      objects: [],
+      problems: [],
+    });
   });
 
   it.each([
     ['a string', '"just text"', 'object'],
     ['a list with no kind', '- a\n- b\n', 'object'],
-    ['an object without apiVersion', 'kind: Pod\nmetadata:\n  name: x\n', 'apiVersion'],
-    ['labels that are not strings', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    replicas: 3\n', 'metadata.labels.replicas'],
+    [
+      'an object without apiVersion',
+      'kind: Pod\nmetadata:\n  name: x\n',
+      'apiVersion',
+    ],
+    [
+      'labels that are not strings',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels:\n    replicas: 3\n',
+      'metadata.labels.replicas',
+    ],
   ])('skips %s as an object problem', (_why, text, path_) => {
     const result = parseManifestText(text, 'f.yaml');
     expect(result.objects).toEqual([]);
@@ -240,13 +304,18 @@ describe('parseManifestText', () => {
   });
 
   it('gives the line of each document', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {}\n---\n\n# second\napiVersion: v1\nkind: Pod\nmetadata: {}\n';
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata: {}\n---\n\n# second\napiVersion: v1\nkind: Pod\nmetadata: {}\n';
     const result = parseManifestText(text, 'two.yaml');
-    expect(result.problems.map(p => p.location)).toEqual(['two.yaml:1', 'two.yaml:7']);
+    expect(result.problems.map(p => p.location)).toEqual([
+      'two.yaml:1',
+      'two.yaml:7',
+    ]);
   });
 
   it('accepts kubectl nulls for labels and annotations', () => {
-    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: null\n  annotations: ~\n';
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: null\n  annotations: ~\n';
     const result = parseManifestText(text, 'f.yaml');
     expect(result.problems).toEqual([]);
     expect(result.objects).toHaveLength(1);

@@ -36,7 +36,10 @@ export class ManifestsDirSource implements KubernetesSource {
     const problems: SourceProblem[] = [];
     for (const file of files) {
       const text = await fs.readFile(file, 'utf8');
-      const parsed = parseManifestText(text, path.relative(this.dir, file) || file);
+      const parsed = parseManifestText(
+        text,
+        path.relative(this.dir, file) || file,
+      );
       objects.push(...parsed.objects);
       problems.push(...parsed.problems);
     }
@@ -70,7 +73,8 @@ export function parseManifestText(
   for (const doc of docList) {
     const error = doc.errors[0];
     if (error) {
-      const line = error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
+      const line =
+        error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
       return {
         objects: [],
         problems: [
@@ -83,27 +87,51 @@ export function parseManifestText(
     }
   }
 
-  const objects: KubeObject[] = [];
+  const lineOf = (node: unknown) => {
+    const range = (node as { range?: [number, number, number] } | undefined)
+      ?.range;
+    return range ? lineCounter.linePos(range[0]).line : 1;
+  };
+  // Converting can still fail (aliases that expand without bound): skip the file whole.
+  const values: unknown[] = [];
   for (const doc of docList) {
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    try {
+      values.push(doc.toJS({ maxAliasCount: 100 }));
+    } catch (e) {
+      return {
+        objects: [],
+        problems: [
+          {
+            location: `${fileLabel}:${lineOf(doc.contents)}`,
+            message: `file skipped: ${(e as Error).message}`,
+          },
+        ],
+      };
+    }
+  }
+
+  const objects: KubeObject[] = [];
+  for (const [docIndex, doc] of docList.entries()) {
+    const value = values[docIndex];
     if (value === null || value === undefined) continue;
-    const lineOf = (node: unknown) => {
-      const range = (node as { range?: [number, number, number] } | undefined)?.range;
-      return range ? lineCounter.linePos(range[0]).line : 1;
-    };
     const list = isList(value);
     const itemNodes = list
-      ? ((doc.get('items', true) as { items?: unknown[] } | undefined)?.items ?? [])
+      ? (doc.get('items', true) as { items?: unknown[] } | undefined)?.items ??
+        []
       : [doc.contents];
     listItems(value).forEach((item, index) => {
       const line = lineOf(itemNodes[index] ?? doc.contents);
-      const where = list ? `${fileLabel}:${line} (items[${index}])` : `${fileLabel}:${line}`;
+      const where = list
+        ? `${fileLabel}:${line} (items[${index}])`
+        : `${fileLabel}:${line}`;
       const result = kubeObjectSchema.safeParse(item);
       if (!result.success) {
         const issue = result.error.issues[0];
         problems.push({
           location: where,
-          message: `object skipped: ${issue.path.join('.') || 'object'}: ${issue.message}`,
+          message: `object skipped: ${issue.path.join('.') || 'object'}: ${
+            issue.message
+          }`,
         });
         return;
       }

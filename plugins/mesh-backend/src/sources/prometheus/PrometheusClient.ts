@@ -67,7 +67,11 @@ export class PrometheusClient {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (e) {
-      throw new Error(`Prometheus at ${this.options.url} is unreachable: ${describeFetchError(e)}`);
+      throw new Error(
+        `Prometheus at ${this.options.url} is unreachable: ${describeFetchError(
+          e,
+        )}`,
+      );
     }
     const text = await response.text();
     let json: unknown;
@@ -75,7 +79,9 @@ export class PrometheusClient {
       json = JSON.parse(text);
     } catch {
       throw new Error(
-        `Prometheus at ${this.options.url} answered HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 120)}`,
+        `Prometheus at ${this.options.url} answered HTTP ${
+          response.status
+        } with a body that is not JSON: ${text.slice(0, 120)}`,
       );
     }
     const parsed = responseSchema.safeParse(json);
@@ -86,12 +92,16 @@ export class PrometheusClient {
     }
     if (parsed.data.status === 'error') {
       throw new Error(
-        `Prometheus rejected the query (${parsed.data.errorType ?? 'error'}): ${parsed.data.error ?? 'no message'}`,
+        `Prometheus rejected the query (${parsed.data.errorType ?? 'error'}): ${
+          parsed.data.error ?? 'no message'
+        }`,
       );
     }
     const { resultType, result } = parsed.data.data;
     if (resultType !== 'vector') {
-      throw new Error(`Prometheus answered a ${resultType} where a vector was expected`);
+      throw new Error(
+        `Prometheus answered a ${resultType} where a vector was expected`,
+      );
     }
     const samples = z.array(sampleSchema).safeParse(result);
     if (!samples.success) {

@@ -3,7 +3,10 @@ import { AddressInfo } from 'node:net';
 import type { TrafficSpec } from 'mesh-devtools/metrics';
 import { freePort } from 'mesh-devtools/prometheus';
 import { histogramQuantile } from '../../snapshot/histogram';
-import { RunningPrometheus, startPrometheusWithTraffic } from '../../testUtils/prometheus';
+import {
+  RunningPrometheus,
+  startPrometheusWithTraffic,
+} from '../../__testUtils__/prometheus';
 import { PrometheusClient } from './PrometheusClient';
 import { PrometheusSource } from './PrometheusSource';
 
@@ -19,9 +22,27 @@ const spec: TrafficSpec = {
       latencyMs: { p50: 20, p99: 200 },
     },
     // Seen by both its sidecar and a waypoint: must not be counted twice.
-    { namespace: 'shop', workload: 'cart', provider: 'istio', reporter: 'destination', rps: 10 },
-    { namespace: 'shop', workload: 'cart', provider: 'istio', reporter: 'waypoint', rps: 10 },
-    { namespace: 'inventory', workload: 'inventory', provider: 'istio', reporter: 'waypoint', rps: 5 },
+    {
+      namespace: 'shop',
+      workload: 'cart',
+      provider: 'istio',
+      reporter: 'destination',
+      rps: 10,
+    },
+    {
+      namespace: 'shop',
+      workload: 'cart',
+      provider: 'istio',
+      reporter: 'waypoint',
+      rps: 10,
+    },
+    {
+      namespace: 'inventory',
+      workload: 'inventory',
+      provider: 'istio',
+      reporter: 'waypoint',
+      rps: 5,
+    },
     {
       namespace: 'payments',
       workload: 'payments',
@@ -55,7 +76,11 @@ describe('PrometheusSource against a real Prometheus', () => {
 
   it('collects every workload with a fixed number of queries', async () => {
     const before = client.requests;
-    const data = await new PrometheusSource(client, '5m', prometheus.url).fetch();
+    const data = await new PrometheusSource(
+      client,
+      '5m',
+      prometheus.url,
+    ).fetch();
     expect(client.requests - before).toBe(4);
     expect(data.queries).toBe(4);
     expect(Object.keys(data.workloads).sort()).toEqual([
@@ -68,25 +93,41 @@ describe('PrometheusSource against a real Prometheus', () => {
   });
 
   it('computes rates and error shares per workload', async () => {
-    const { workloads } = await new PrometheusSource(client, '5m', prometheus.url).fetch();
+    const { workloads } = await new PrometheusSource(
+      client,
+      '5m',
+      prometheus.url,
+    ).fetch();
     const checkout = workloads['shop/checkout'];
     expect(checkout.provider).toBe('istio');
     expect(checkout.reporter).toBe('destination');
     // rate() extrapolates at the window's edge: ranges, not exact values.
     expect(checkout.requestsPerSecond).toBeGreaterThan(17);
     expect(checkout.requestsPerSecond).toBeLessThan(21);
-    expect(checkout.serverErrorsPerSecond / checkout.requestsPerSecond).toBeCloseTo(0.06, 3);
-    expect(checkout.clientErrorsPerSecond / checkout.requestsPerSecond).toBeCloseTo(0.04, 3);
+    expect(
+      checkout.serverErrorsPerSecond / checkout.requestsPerSecond,
+    ).toBeCloseTo(0.06, 3);
+    expect(
+      checkout.clientErrorsPerSecond / checkout.requestsPerSecond,
+    ).toBeCloseTo(0.04, 3);
 
     const payments = workloads['payments/payments'];
     expect(payments.provider).toBe('linkerd');
-    expect(payments.serverErrorsPerSecond / payments.requestsPerSecond).toBeCloseTo(0.1, 3);
-    expect(payments.clientErrorsPerSecond / payments.requestsPerSecond).toBeCloseTo(0.2, 3);
+    expect(
+      payments.serverErrorsPerSecond / payments.requestsPerSecond,
+    ).toBeCloseTo(0.1, 3);
+    expect(
+      payments.clientErrorsPerSecond / payments.requestsPerSecond,
+    ).toBeCloseTo(0.2, 3);
     expect(workloads['data/orders-db'].provider).toBe('linkerd');
   });
 
   it("prefers the sidecar's view over a waypoint's, and uses the waypoint for ambient", async () => {
-    const { workloads } = await new PrometheusSource(client, '5m', prometheus.url).fetch();
+    const { workloads } = await new PrometheusSource(
+      client,
+      '5m',
+      prometheus.url,
+    ).fetch();
     expect(workloads['shop/cart'].reporter).toBe('destination');
     expect(workloads['shop/cart'].requestsPerSecond).toBeLessThan(10.5);
     expect(workloads['inventory/inventory'].reporter).toBe('waypoint');
@@ -96,13 +137,20 @@ describe('PrometheusSource against a real Prometheus', () => {
     'computes quantile %s from bucket rates exactly as PromQL histogram_quantile does',
     async q => {
       const at = new Date();
-      const { workloads } = await new PrometheusSource(client, '5m', prometheus.url).fetch(at);
+      const { workloads } = await new PrometheusSource(
+        client,
+        '5m',
+        prometheus.url,
+      ).fetch(at);
       const promql = await client.instantQuery(
         `histogram_quantile(${q}, sum by (destination_workload, le) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",destination_workload="checkout"}[5m])))`,
         at,
       );
       const expected = promql.samples[0].value;
-      const ours = histogramQuantile(q, workloads['shop/checkout'].latencyBuckets)!;
+      const ours = histogramQuantile(
+        q,
+        workloads['shop/checkout'].latencyBuckets,
+      )!;
       expect(ours).toBeCloseTo(expected, 6);
     },
   );
@@ -135,7 +183,9 @@ describe('PrometheusClient faults', () => {
 
   it('drops NaN samples and counts them', async () => {
     const client = new PrometheusClient({ url: prometheus.url });
-    const result = await client.instantQuery('vector(0) / vector(0) or label_replace(vector(1), "x", "y", "", "")');
+    const result = await client.instantQuery(
+      'vector(0) / vector(0) or label_replace(vector(1), "x", "y", "", "")',
+    );
     expect(result.dropped).toBe(1);
     expect(result.samples).toEqual([{ labels: { x: 'y' }, value: 1 }]);
   });
@@ -159,14 +209,24 @@ describe('PrometheusClient faults', () => {
         }
         if (req.url?.startsWith('/wrong-shape')) {
           res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: 'x' }] } }));
+          res.end(
+            JSON.stringify({
+              status: 'success',
+              data: {
+                resultType: 'vector',
+                result: [{ metric: {}, value: 'x' }],
+              },
+            }),
+          );
           return;
         }
         res.statusCode = 502;
         res.setHeader('content-type', 'text/html');
         res.end('<html><body>Bad gateway</body></html>');
       });
-      await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
       url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     afterAll(async () => {
@@ -183,12 +243,19 @@ describe('PrometheusClient faults', () => {
 
     it('explains a malformed vector', async () => {
       const client = new PrometheusClient({ url: `${url}/wrong-shape` });
-      await expect(client.instantQuery('up')).rejects.toThrow(/malformed vector/);
+      await expect(client.instantQuery('up')).rejects.toThrow(
+        /malformed vector/,
+      );
     });
 
     it('gives up after the timeout', async () => {
-      const client = new PrometheusClient({ url: `${url}/slow`, timeoutMs: 200 });
-      await expect(client.instantQuery('up')).rejects.toThrow('the request timed out');
+      const client = new PrometheusClient({
+        url: `${url}/slow`,
+        timeoutMs: 200,
+      });
+      await expect(client.instantQuery('up')).rejects.toThrow(
+        'the request timed out',
+      );
     });
   });
 });

@@ -53,9 +53,14 @@ export class PrometheusSource implements MetricsSource {
     ]);
     const problems: string[] = [];
     const dropped =
-      istioReq.dropped + istioLat.dropped + linkerdResp.dropped + linkerdLat.dropped;
+      istioReq.dropped +
+      istioLat.dropped +
+      linkerdResp.dropped +
+      linkerdLat.dropped;
     if (dropped > 0) {
-      problems.push(`${dropped} samples with NaN or infinite values were ignored`);
+      problems.push(
+        `${dropped} samples with NaN or infinite values were ignored`,
+      );
     }
     const workloads: Record<Key, WorkloadTraffic> = {};
     collectIstio(istioReq.samples, istioLat.samples, workloads);
@@ -87,7 +92,11 @@ function isGrpcError(status: string | undefined): boolean {
   return status !== undefined && /^([1-9]|1[0-6])$/.test(status);
 }
 
-function addBucket(traffic: WorkloadTraffic, leLabel: string | undefined, value: number) {
+function addBucket(
+  traffic: WorkloadTraffic,
+  leLabel: string | undefined,
+  value: number,
+) {
   if (leLabel === undefined) return;
   const le = leLabel === '+Inf' ? Infinity : Number(leLabel);
   if (Number.isNaN(le)) return;
@@ -140,7 +149,10 @@ function collectIstio(
     const current = out[key];
     // The sidecar's own view is exact for the workload; a waypoint's only stands in
     // when the workload has no sidecar (ambient).
-    if (!current || (current.reporter === 'waypoint' && traffic.reporter === 'destination')) {
+    if (
+      !current ||
+      (current.reporter === 'waypoint' && traffic.reporter === 'destination')
+    ) {
       out[key] = traffic;
     }
   }

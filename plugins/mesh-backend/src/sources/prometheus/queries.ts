@@ -26,7 +26,8 @@ export function buildMeshQueries(window: string): MeshQueries {
   // sidecars report as `destination`, ambient waypoints as `waypoint`; both are kept and
   // one is chosen per workload, so traffic seen by both is never counted twice.
   const istioSel = `reporter=~"destination|waypoint"`;
-  const istioBy = 'destination_workload_namespace, destination_workload, reporter';
+  const istioBy =
+    'destination_workload_namespace, destination_workload, reporter';
   const linkerdBy = `namespace, ${LINKERD_WORKLOAD_LABELS.join(', ')}`;
   return {
     istioRequests: `sum by (${istioBy}, response_code, grpc_response_status) (rate(istio_requests_total{${istioSel}}[${window}]))`,

@@ -9,7 +9,8 @@ export const TEST_DATABASES = ['sqlite', 'postgres'] as const;
 export type TestDatabase = (typeof TEST_DATABASES)[number];
 
 const POSTGRES_URL =
-  process.env.MESH_TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  process.env.MESH_TEST_POSTGRES_URL ??
+  'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export async function createTestDatabase(
   kind: TestDatabase,
@@ -22,14 +23,18 @@ export async function createTestDatabase(
     });
     return { knex, dispose: () => knex.destroy() };
   }
-  const name = `mesh_test_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const name = `mesh_test_${process.pid}_${Date.now()}_${Math.floor(
+    Math.random() * 1e6,
+  )}`;
   const admin = knexFactory({ client: 'pg', connection: POSTGRES_URL });
   try {
     await admin.raw(`CREATE DATABASE ${name}`);
   } catch (e) {
     await admin.destroy();
     throw new Error(
-      `PostgreSQL at ${POSTGRES_URL} is required by this test: ${(e as Error).message}`,
+      `PostgreSQL at ${POSTGRES_URL} is required by this test: ${
+        (e as Error).message
+      }`,
     );
   }
   const url = new URL(POSTGRES_URL);

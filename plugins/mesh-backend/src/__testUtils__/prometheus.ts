@@ -13,5 +13,7 @@ export async function startPrometheusWithTraffic(
 ): Promise<RunningPrometheus> {
   const end = Math.floor(Date.now() / 1000);
   const start = end - minutes * 60;
-  return startPrometheus({ openMetrics: toOpenMetrics(spec, { start, end, step: 15 }) });
+  return startPrometheus({
+    openMetrics: toOpenMetrics(spec, { start, end, step: 15 }),
+  });
 }

@@ -1,0 +1,215 @@
+import {
+  CHECK_DEFINITIONS,
+  CheckResult,
+} from '@mesh-readiness/plugin-mesh-common';
+import {
+  contextFor,
+  deploymentWithPods,
+  failedSource,
+  metrics,
+  namespace,
+  snapshot,
+  traffic,
+  unconfiguredSource,
+} from '../__testUtils__/fixtures';
+import { meshEnrollmentCheck } from './meshEnrollment';
+import {
+  CHECKS,
+  checkDefinitions,
+  missingSource,
+  runChecks,
+  unknownResults,
+} from './registry';
+
+const ISTIO_NS = namespace('shop', {
+  labels: { 'istio-injection': 'enabled' },
+});
+const healthyCheckout = () => [
+  ISTIO_NS,
+  ...deploymentWithPods('checkout', 'shop', { pods: 2, meshedPods: 2 }),
+];
+const goodMetrics = () =>
+  metrics({ 'shop/checkout': traffic({ requestsPerSecond: 10 }) });
+
+const byId = (results: CheckResult[]) =>
+  Object.fromEntries(results.map(r => [r.id, r]));
+
+describe('check registry', () => {
+  it('registers each check under its stable id with the shared definition', () => {
+    expect(CHECKS.map(c => c.definition.id)).toEqual([
+      'mesh.enrollment',
+      'health.golden-signals',
+    ]);
+    for (const check of CHECKS) {
+      expect(check.definition).toBe(
+        CHECK_DEFINITIONS[
+          check.definition.id as keyof typeof CHECK_DEFINITIONS
+        ],
+      );
+    }
+    expect(checkDefinitions()).toEqual(CHECKS.map(c => c.definition));
+  });
+
+  it('answers every check unknown with the same reason, with overrides', () => {
+    const results = unknownResults('No clusters are configured.', {
+      'mesh.enrollment': {
+        status: 'unknown',
+        summary: 'special',
+        evidence: { x: 1 },
+        remediation: 'do it',
+      },
+    });
+    expect(results).toEqual([
+      {
+        id: 'mesh.enrollment',
+        title: CHECK_DEFINITIONS['mesh.enrollment'].title,
+        category: 'mesh',
+        status: 'unknown',
+        summary: 'special',
+        evidence: { x: 1 },
+        remediation: 'do it',
+      },
+      {
+        id: 'health.golden-signals',
+        title: CHECK_DEFINITIONS['health.golden-signals'].title,
+        category: 'health',
+        status: 'unknown',
+        summary: 'No clusters are configured.',
+        evidence: {},
+      },
+    ]);
+  });
+
+  describe('runChecks', () => {
+    it('runs every check when every source answered', () => {
+      const results = byId(
+        runChecks(
+          contextFor([
+            snapshot('prod', healthyCheckout(), { metrics: goodMetrics() }),
+          ]),
+        ),
+      );
+      expect(results['mesh.enrollment'].status).toBe('pass');
+      expect(results['health.golden-signals'].status).toBe('pass');
+      expect(results['health.golden-signals'].title).toBe(
+        'Healthy through the mesh (golden signals)',
+      );
+      expect(results['health.golden-signals'].category).toBe('health');
+    });
+
+    it.each([
+      {
+        what: 'a failed Prometheus',
+        prometheus: failedSource('connect ECONNREFUSED 127.0.0.1:9090'),
+        reason:
+          "The prometheus source of cluster 'prod' failed: connect ECONNREFUSED 127.0.0.1:9090",
+      },
+      {
+        what: 'a failed Prometheus with no error text',
+        prometheus: { ok: false, data: undefined },
+        reason: "The prometheus source of cluster 'prod' failed: unknown error",
+      },
+      {
+        what: 'no Prometheus configured',
+        prometheus: unconfiguredSource,
+        reason:
+          "No Prometheus is configured for cluster 'prod' (mesh.clusters[].prometheus).",
+      },
+    ])(
+      'answers the Prometheus checks unknown, never pass, with $what',
+      ({ prometheus, reason }) => {
+        // The previous metrics would have passed; a failed source must not.
+        const results = byId(
+          runChecks(
+            contextFor([
+              snapshot('prod', healthyCheckout(), {
+                metrics: goodMetrics(),
+                prometheus,
+              }),
+            ]),
+          ),
+        );
+        expect(results['health.golden-signals']).toMatchObject({
+          status: 'unknown',
+          summary: reason,
+          evidence: { missingSource: true },
+        });
+        // Kubernetes answered, so the enrollment check still runs.
+        expect(results['mesh.enrollment'].status).toBe('pass');
+      },
+    );
+
+    it('answers the Kubernetes checks unknown when a Kubernetes source failed', () => {
+      const ctx = contextFor([
+        snapshot('prod', healthyCheckout(), { metrics: goodMetrics() }),
+        snapshot('dr', [], {
+          kubernetes: failedSource(
+            'cannot read manifests directory /x: ENOENT',
+          ),
+        }),
+      ]);
+      const results = byId(runChecks(ctx));
+      // The failed cluster might hold more of the entity's workloads: never pass on half the data.
+      expect(results['mesh.enrollment']).toMatchObject({
+        status: 'unknown',
+        summary:
+          "The kubernetes source of cluster 'dr' failed: cannot read manifests directory /x: ENOENT",
+        evidence: { missingSource: true },
+      });
+    });
+
+    it('ignores a failed Prometheus of a cluster the entity does not run in', () => {
+      const ctx = contextFor([
+        snapshot('prod', healthyCheckout(), { metrics: goodMetrics() }),
+        snapshot('dr', [], { prometheus: failedSource('timeout') }),
+      ]);
+      expect(byId(runChecks(ctx))['health.golden-signals'].status).toBe('pass');
+    });
+
+    it('turns a check that throws into unknown with the error', () => {
+      const spy = jest
+        .spyOn(meshEnrollmentCheck, 'evaluate')
+        .mockImplementation(() => {
+          throw new Error('kaboom');
+        });
+      try {
+        const results = byId(
+          runChecks(
+            contextFor([
+              snapshot('prod', healthyCheckout(), { metrics: goodMetrics() }),
+            ]),
+          ),
+        );
+        expect(results['mesh.enrollment']).toMatchObject({
+          status: 'unknown',
+          summary: 'The check failed to evaluate: kaboom',
+        });
+        expect(results['health.golden-signals'].status).toBe('pass');
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  });
+
+  describe('missingSource', () => {
+    it('is undefined when the sources answered', () => {
+      const ctx = contextFor([snapshot('prod', healthyCheckout())]);
+      expect(missingSource(['kubernetes', 'prometheus'], ctx)).toBeUndefined();
+    });
+
+    it('ignores the sources it does not collect (tracing, catalog)', () => {
+      const ctx = contextFor([snapshot('prod', healthyCheckout())]);
+      expect(missingSource(['tracing', 'catalog'], ctx)).toBeUndefined();
+    });
+
+    it('names an unconfigured Kubernetes source', () => {
+      const ctx = contextFor([snapshot('prod', healthyCheckout())]);
+      ctx.snapshots.push(
+        snapshot('edge', [], { kubernetes: unconfiguredSource }),
+      );
+      expect(missingSource(['kubernetes'], ctx)).toBe(
+        "No Kubernetes source is configured for cluster 'edge' (mesh.clusters[].kubernetes).",
+      );
+    });
+  });
+});

@@ -1,0 +1,284 @@
+import { ConfigReader } from '@backstage/config';
+import path from 'node:path';
+import { readMeshConfig } from './config';
+
+const read = (mesh: unknown, baseDir = '/srv/backstage') =>
+  readMeshConfig(
+    new ConfigReader(mesh === undefined ? {} : ({ mesh } as never)),
+    { baseDir },
+  );
+
+const cluster = (overrides: Record<string, unknown> = {}) => ({
+  name: 'prod-eu',
+  kubernetes: { manifestsDir: './manifests' },
+  ...overrides,
+});
+
+describe('readMeshConfig', () => {
+  it('gives the documented defaults without a mesh section', () => {
+    expect(read(undefined)).toEqual({
+      schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } },
+      window: '5m',
+      requireAuth: true,
+      clusters: [],
+    });
+  });
+
+  it('reads a full cluster', () => {
+    const config = read({
+      window: '10m',
+      requireAuth: false,
+      clusters: [
+        {
+          name: 'prod-eu',
+          kubernetes: { manifestsDir: '/abs/manifests' },
+          prometheus: {
+            url: 'http://127.0.0.1:9090/',
+            headers: { 'X-Scope-OrgID': 'tenant-a' },
+            timeout: { seconds: 10 },
+          },
+          tracing: { type: 'jaeger', url: 'http://127.0.0.1:16686' },
+        },
+        {
+          name: 'prod-us',
+          kubernetes: {
+            url: 'https://k8s.example.com:6443',
+            serviceAccountToken: 'token',
+            skipTLSVerify: false,
+          },
+        },
+      ],
+    });
+    expect(config.window).toBe('10m');
+    expect(config.requireAuth).toBe(false);
+    expect(config.clusters).toEqual([
+      {
+        name: 'prod-eu',
+        kubernetes: { type: 'manifests', manifestsDir: '/abs/manifests' },
+        prometheus: {
+          url: 'http://127.0.0.1:9090',
+          headers: { 'X-Scope-OrgID': 'tenant-a' },
+          timeoutMs: 10_000,
+        },
+        tracing: { type: 'jaeger', url: 'http://127.0.0.1:16686' },
+      },
+      {
+        name: 'prod-us',
+        kubernetes: {
+          type: 'api',
+          url: 'https://k8s.example.com:6443',
+          serviceAccountToken: 'token',
+          caData: undefined,
+          skipTLSVerify: false,
+        },
+        prometheus: undefined,
+        tracing: undefined,
+      },
+    ]);
+  });
+
+  it('resolves a relative manifestsDir against baseDir', () => {
+    const config = read(
+      {
+        clusters: [
+          cluster({ kubernetes: { manifestsDir: '../demo/kubernetes' } }),
+        ],
+      },
+      '/srv/backstage/packages/backend',
+    );
+    expect(config.clusters[0].kubernetes).toEqual({
+      type: 'manifests',
+      manifestsDir: path.resolve(
+        '/srv/backstage/packages/backend',
+        '../demo/kubernetes',
+      ),
+    });
+    expect(
+      (config.clusters[0].kubernetes as { manifestsDir: string }).manifestsDir,
+    ).toBe(path.resolve('/srv/backstage/packages/demo/kubernetes'));
+  });
+
+  it('keeps an absolute manifestsDir as it is', () => {
+    const config = read({
+      clusters: [cluster({ kubernetes: { manifestsDir: '/data/k8s' } })],
+    });
+    expect(config.clusters[0].kubernetes).toEqual({
+      type: 'manifests',
+      manifestsDir: '/data/k8s',
+    });
+  });
+
+  it('defaults the Prometheus timeout to 30 seconds and no headers', () => {
+    const config = read({
+      clusters: [cluster({ prometheus: { url: 'http://prom:9090' } })],
+    });
+    expect(config.clusters[0].prometheus).toEqual({
+      url: 'http://prom:9090',
+      headers: {},
+      timeoutMs: 30_000,
+    });
+  });
+
+  it.each([
+    [{ seconds: 10 }, 10_000],
+    [{ minutes: 1, seconds: 30 }, 90_000],
+    [{ milliseconds: 2500 }, 2_500],
+    ['PT15S', 15_000],
+  ])('reads the Prometheus timeout %j as %d ms', (timeout, ms) => {
+    const config = read({
+      clusters: [cluster({ prometheus: { url: 'http://prom:9090', timeout } })],
+    });
+    expect(config.clusters[0].prometheus?.timeoutMs).toBe(ms);
+  });
+
+  it('names the path of a bad Prometheus timeout', () => {
+    expect(() =>
+      read({
+        clusters: [
+          cluster({ prometheus: { url: 'http://prom:9090', timeout: 'soon' } }),
+        ],
+      }),
+    ).toThrow('mesh.clusters[0].prometheus.timeout');
+  });
+
+  it.each([
+    [
+      { frequency: { minutes: 1 }, timeout: { seconds: 50 } },
+      { frequency: { minutes: 1 }, timeout: { seconds: 50 } },
+    ],
+    [
+      { frequency: { cron: '*/10 * * * *' }, timeout: { minutes: 5 } },
+      { frequency: { cron: '*/10 * * * *' }, timeout: { minutes: 5 } },
+    ],
+    [
+      {
+        frequency: { minutes: 10 },
+        timeout: { minutes: 3 },
+        initialDelay: { seconds: 15 },
+      },
+      {
+        frequency: { minutes: 10 },
+        timeout: { minutes: 3 },
+        initialDelay: { seconds: 15 },
+      },
+    ],
+  ])('reads schedule %j', (schedule, expected) => {
+    expect(read({ schedule }).schedule).toMatchObject(expected);
+  });
+
+  // config.d.ts declares every schedule key optional: a missing one takes its default.
+  it.each([
+    [
+      { frequency: { minutes: 10 } },
+      { frequency: { minutes: 10 }, timeout: { minutes: 3 } },
+    ],
+    [
+      { timeout: { minutes: 1 } },
+      { frequency: { minutes: 5 }, timeout: { minutes: 1 } },
+    ],
+    [
+      { initialDelay: { seconds: 30 } },
+      {
+        frequency: { minutes: 5 },
+        timeout: { minutes: 3 },
+        initialDelay: { seconds: 30 },
+      },
+    ],
+  ])('fills a partial schedule %j with the defaults', (schedule, expected) => {
+    expect(read({ schedule }).schedule).toEqual(expected);
+  });
+
+  it('names mesh.schedule when the schedule cannot be read', () => {
+    expect(() =>
+      read({ schedule: { frequency: 'often', timeout: { minutes: 3 } } }),
+    ).toThrow('mesh.schedule');
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ manifestsDir: './a', url: 'https://k8s.example.com' }, 'both'],
+    [{}, 'neither'],
+  ])(
+    'rejects %j (%s of manifestsDir and url) naming mesh.clusters[0].kubernetes',
+    kubernetes => {
+      expect(() => read({ clusters: [cluster({ kubernetes })] })).toThrow(
+        /mesh\.clusters\[0\]\.kubernetes: set exactly one of `manifestsDir` or `url`/,
+      );
+    },
+  );
+
+  it('names the index of the faulty cluster', () => {
+    expect(() =>
+      read({
+        clusters: [cluster(), cluster({ name: 'prod-us', kubernetes: {} })],
+      }),
+    ).toThrow('mesh.clusters[1].kubernetes');
+  });
+
+  it('rejects a cluster without kubernetes', () => {
+    expect(() => read({ clusters: [{ name: 'prod-eu' }] })).toThrow(
+      'mesh.clusters[0].kubernetes',
+    );
+  });
+
+  it.each(['5 minutes', '5', 'm5', '1.5m', '5M', ''])(
+    'rejects window %j',
+    window => {
+      expect(() => read({ window })).toThrow(
+        /mesh\.window: must be a PromQL duration/,
+      );
+    },
+  );
+
+  it.each(['30s', '5m', '1h30m', '1d', '500ms'])(
+    'accepts window %j',
+    window => {
+      expect(read({ window }).window).toBe(window);
+    },
+  );
+
+  it('rejects duplicate cluster names', () => {
+    expect(() => read({ clusters: [cluster(), cluster()] })).toThrow(
+      "cluster name 'prod-eu' appears twice in mesh.clusters",
+    );
+  });
+
+  it.each(['Prod', 'prod_eu', '-prod', 'prod-', 'prod eu', 'x'.repeat(64)])(
+    'rejects cluster name %j',
+    name => {
+      expect(() => read({ clusters: [cluster({ name })] })).toThrow(
+        /mesh\.clusters\[0\]\.name: must be a lowercase DNS-style name/,
+      );
+    },
+  );
+
+  it.each(['p', 'prod-eu', 'prod.eu-1', 'k3d-local', 'x'.repeat(63)])(
+    'accepts cluster name %j',
+    name => {
+      expect(read({ clusters: [cluster({ name })] }).clusters[0].name).toBe(
+        name,
+      );
+    },
+  );
+
+  it.each([
+    ['an unknown key under mesh', { windw: '5m' }, 'mesh'],
+    [
+      'an unknown key under a cluster',
+      { clusters: [cluster({ promethus: { url: 'http://x' } })] },
+      'mesh.clusters[0]',
+    ],
+    [
+      'a Prometheus url that is not a URL',
+      { clusters: [cluster({ prometheus: { url: '127.0.0.1 9090' } })] },
+      'mesh.clusters[0].prometheus.url',
+    ],
+    [
+      'an unknown tracing type',
+      { clusters: [cluster({ tracing: { type: 'datadog' } })] },
+      'mesh.clusters[0].tracing.type',
+    ],
+  ])('rejects %s and names where', (_why, mesh, where) => {
+    expect(() => read(mesh)).toThrow(where);
+    expect(() => read(mesh)).toThrow('Invalid mesh configuration');
+  });
+});
