@@ -6,8 +6,12 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import meshPlugin from '@mesh-readiness/plugin-mesh-backend';
+import knexFactory, { Knex } from 'knex';
 
-export type TestBackend = Awaited<ReturnType<typeof startTestBackend>>;
+export interface TestBackend {
+  server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  stop(): Promise<void>;
+}
 
 /**
  * A real Backstage backend running the mesh plugin, with the catalog served from the
@@ -16,10 +20,22 @@ export type TestBackend = Awaited<ReturnType<typeof startTestBackend>>;
 export async function startMeshBackend(options: {
   entities: Entity[];
   mesh: Record<string, unknown>;
+  /** The plugin's database; SQLite in memory unless given (e.g. a shared PostgreSQL). */
+  knex?: Knex;
 }): Promise<TestBackend> {
-  return startTestBackend({
+  // The test backend does not close the databases it opens, so the test owns the
+  // connection and closes it after the backend stops.
+  const knex =
+    options.knex ??
+    knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+  const backend = await startTestBackend({
     features: [
       meshPlugin,
+      mockServices.database.factory({ knex }),
       catalogServiceMock.factory({ entities: options.entities }),
       // A request without a token must be anonymous here, as in a real backend.
       mockServices.httpAuth.factory({
@@ -40,4 +56,11 @@ export async function startMeshBackend(options: {
       }),
     ],
   });
+  return {
+    server: backend.server,
+    stop: async () => {
+      await backend.stop();
+      if (!options.knex) await knex.destroy();
+    },
+  };
 }

@@ -155,9 +155,17 @@ describe('demo in a real browser', () => {
     if (demo?.pid && demo.exitCode === null) {
       const exited = new Promise(resolve => demo.once('exit', resolve));
       process.kill(-demo.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise(r => setTimeout(r, 15_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        exited,
+        new Promise(r => (timer = setTimeout(r, 15_000))),
+      ]);
+      clearTimeout(timer);
       if (demo.exitCode === null) process.kill(-demo.pid, 'SIGKILL');
     }
+    // Grandchildren (the bundler, the backend) may hold the pipes open a little longer.
+    demo?.stdout?.destroy();
+    demo?.stderr?.destroy();
   });
 
   async function openMeshTab(name: string): Promise<Page> {
