@@ -8,7 +8,7 @@
  *   4. starts the Backstage app (http://localhost:3000) and backend (http://localhost:7007).
  * Ctrl-C stops everything.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -35,6 +35,48 @@ async function stopAll(code = 0) {
 }
 process.on('SIGINT', () => stopAll(130));
 process.on('SIGTERM', () => stopAll(143));
+
+/** Every process below `pid`, from `ps` (Linux and macOS). */
+function descendants(pid) {
+  const out =
+    spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid='], { encoding: 'utf8' })
+      .stdout ?? '';
+  const children = new Map();
+  for (const line of out.split('\n')) {
+    const [p, pp] = line.trim().split(/\s+/).map(Number);
+    if (!p) continue;
+    if (!children.has(pp)) children.set(pp, []);
+    children.get(pp).push(p);
+  }
+  const found = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift()) ?? []) {
+      found.push(c);
+      queue.push(c);
+    }
+  }
+  return found;
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signal(pids, sig) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // already gone
+    }
+  }
+}
 
 async function startMetrics() {
   const missing = ensureDebianPackages([
@@ -118,25 +160,16 @@ async function main() {
     stdio: 'inherit',
     detached: true,
   });
-  cleanups.push(
-    () =>
-      new Promise(resolve => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', resolve);
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          resolve();
-        }
-        setTimeout(() => {
-          try {
-            process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }, 5000).unref();
-      }),
-  );
+  // The CLI starts the app and the backend in process groups of their own, so stopping
+  // the CLI's group is not enough: take the whole tree, as it is before anything exits.
+  cleanups.push(async () => {
+    const tree = [child.pid, ...descendants(child.pid)];
+    signal(tree, 'SIGTERM');
+    for (let i = 0; i < 50 && tree.some(alive); i++) {
+      await new Promise(r => setTimeout(r, 100));
+    }
+    signal(tree.filter(alive), 'SIGKILL');
+  });
   child.on('exit', code => stopAll(code ?? 0));
 
   // Say where to look once both halves answer.

@@ -166,6 +166,14 @@ describe('demo in a real browser', () => {
     // Grandchildren (the bundler, the backend) may hold the pipes open a little longer.
     demo?.stdout?.destroy();
     demo?.stderr?.destroy();
+    // Stopping the demo must stop everything it started.
+    for (const port of [3000, 7007]) {
+      if (await canConnect('localhost', port)) {
+        throw new Error(
+          `the demo left a process listening on port ${port} after it stopped`,
+        );
+      }
+    }
   });
 
   async function openMeshTab(name: string): Promise<Page> {
