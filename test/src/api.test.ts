@@ -30,7 +30,7 @@ describe('mesh API', () => {
   beforeAll(async () => {
     const end = Math.floor(Date.now() / 1000);
     prometheus = await startPrometheus({
-      openMetrics: toOpenMetrics(demo.metrics!, {
+      openMetrics: toOpenMetrics(demo.clusters[0].metrics!, {
         start: end - 900,
         end,
         step: 15,
@@ -42,7 +42,7 @@ describe('mesh API', () => {
         clusters: [
           {
             name: 'demo',
-            kubernetes: { manifestsDir: demo.kubernetesDir },
+            kubernetes: { manifestsDir: demo.clusters[0].kubernetesDir },
             prometheus: { url: prometheus.url },
           },
         ],

@@ -29,14 +29,27 @@ export interface ExpectedEntity {
   summaries?: Record<string, string>;
   /** Words the remediation of a check must contain. */
   remediations?: Record<string, string>;
+  /** Bounds of the requests per second through the mesh (rates extrapolate at the edges). */
+  rps?: { min: number; max: number };
+  /** `cluster/namespace/Kind/name` of every workload, sorted. */
+  workloads?: string[];
+}
+
+export interface ScenarioCluster {
+  name: string;
+  /** `manifests`: the directory itself; `api`: served by the fixture Kubernetes API. */
+  source: 'manifests' | 'api';
+  kubernetesDir: string;
+  metrics?: TrafficSpec;
+  /** With source `api`: resources the service account may not list, e.g. `pods`. */
+  forbidden?: string[];
 }
 
 export interface Scenario {
   name: string;
   dir: string;
   entities: Entity[];
-  kubernetesDir: string;
-  metrics?: TrafficSpec;
+  clusters: ScenarioCluster[];
   expected: {
     entities: Record<string, ExpectedEntity>;
     sources?: Record<
@@ -48,7 +61,8 @@ export interface Scenario {
 
 /**
  * A scenario folder (DESIGN.md "Testing"): catalog.yaml, kubernetes/*.yaml, metrics.yaml
- * (a traffic spec for the generator) and expected.yaml.
+ * (a traffic spec for the generator) and expected.yaml. A multi-cluster scenario has a
+ * scenario.yaml listing its clusters, each in clusters/<name>/ with the same files.
  */
 export function loadScenario(dir: string): Scenario {
   const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
@@ -56,14 +70,63 @@ export function loadScenario(dir: string): Scenario {
     .map(d => d.toJS() as Entity)
     .filter(Boolean)
     .map(e => ({ ...e, metadata: { namespace: 'default', ...e.metadata } }));
+  const metricsIn = (folder: string) =>
+    fs.existsSync(path.join(folder, 'metrics.yaml'))
+      ? (parse(
+          fs.readFileSync(path.join(folder, 'metrics.yaml'), 'utf8'),
+        ) as TrafficSpec)
+      : undefined;
+  const clusters: ScenarioCluster[] = fs.existsSync(
+    path.join(dir, 'scenario.yaml'),
+  )
+    ? (
+        parse(read('scenario.yaml')).clusters as Omit<
+          ScenarioCluster,
+          'kubernetesDir' | 'metrics'
+        >[]
+      ).map(c => ({
+        ...c,
+        kubernetesDir: path.join(dir, 'clusters', c.name, 'kubernetes'),
+        metrics: metricsIn(path.join(dir, 'clusters', c.name)),
+      }))
+    : [
+        {
+          name: 'scenario',
+          source: 'manifests',
+          kubernetesDir: path.join(dir, 'kubernetes'),
+          metrics: metricsIn(dir),
+        },
+      ];
   return {
     name: path.basename(dir),
     dir,
     entities,
-    kubernetesDir: path.join(dir, 'kubernetes'),
-    metrics: fs.existsSync(path.join(dir, 'metrics.yaml'))
-      ? (parse(read('metrics.yaml')) as TrafficSpec)
-      : undefined,
+    clusters,
     expected: parse(read('expected.yaml')),
   };
+}
+
+/** Every object in a manifests directory, for the fixture Kubernetes API to serve. */
+export function readManifests(dir: string): any[] {
+  const out: any[] = [];
+  for (const entry of fs.readdirSync(dir, {
+    withFileTypes: true,
+    recursive: true,
+  })) {
+    if (!entry.isFile() || !/\.ya?ml$/.test(entry.name)) continue;
+    const text = fs.readFileSync(
+      path.join(entry.parentPath ?? (entry as any).path, entry.name),
+      'utf8',
+    );
+    for (const doc of parseAllDocuments(text)) {
+      const value = doc.toJS();
+      if (!value) continue;
+      out.push(
+        ...(/List$/.test(value.kind) && Array.isArray(value.items)
+          ? value.items
+          : [value]),
+      );
+    }
+  }
+  return out;
 }

@@ -4,12 +4,18 @@ import {
   RefreshResponse,
 } from '@mesh-readiness/plugin-mesh-common';
 import request from 'supertest';
-import { startPrometheus } from 'mesh-devtools/prometheus';
-import { toOpenMetrics } from 'mesh-devtools/metrics';
 import { startMeshBackend, TestBackend } from './backend';
 import { ExpectedEntity, loadScenario, SCENARIO_DIRS } from './scenario';
+import { startScenarioSources } from './sources';
 
 const AUTH = () => mockCredentials.user.header();
+
+/** The expected range when the value lies in it; the value itself otherwise. */
+function inRange(value: number | null, range: { min: number; max: number }) {
+  return value !== null && value >= range.min && value <= range.max
+    ? range
+    : { min: value ?? NaN, max: value ?? NaN };
+}
 
 /**
  * The report seen through the keys expected.yaml names, so that one `toEqual` compares
@@ -41,6 +47,10 @@ function actualFor(
     readiness: report.readiness.level,
     pods: report.workloads.reduce((s, w) => s + w.pods, 0),
     meshedPods: report.workloads.reduce((s, w) => s + w.meshedPods, 0),
+    rps: expected.rps && inRange(report.health.requestsPerSecond, expected.rps),
+    workloads: report.workloads
+      .map(w => `${w.cluster}/${w.namespace}/${w.kind}/${w.name}`)
+      .sort(),
     summaries: words(expected.summaries, 'summary'),
     remediations: words(expected.remediations, 'remediation'),
   };
@@ -52,33 +62,15 @@ function actualFor(
 describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
   'scenario %s',
   (_name, scenario) => {
-    let prometheus: Awaited<ReturnType<typeof startPrometheus>> | undefined;
+    let sources: Awaited<ReturnType<typeof startScenarioSources>> | undefined;
     let backend: TestBackend;
     let refresh: RefreshResponse;
 
     beforeAll(async () => {
-      if (scenario.metrics) {
-        const end = Math.floor(Date.now() / 1000);
-        prometheus = await startPrometheus({
-          openMetrics: toOpenMetrics(scenario.metrics, {
-            start: end - 900,
-            end,
-            step: 15,
-          }),
-        });
-      }
+      sources = await startScenarioSources(scenario);
       backend = await startMeshBackend({
         entities: scenario.entities,
-        mesh: {
-          window: '5m',
-          clusters: [
-            {
-              name: 'scenario',
-              kubernetes: { manifestsDir: scenario.kubernetesDir },
-              ...(prometheus ? { prometheus: { url: prometheus.url } } : {}),
-            },
-          ],
-        },
+        mesh: { window: '5m', clusters: sources.clusters },
       });
       const res = await request(backend.server)
         .post('/api/mesh/v1/refresh')
@@ -91,12 +83,13 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
 
     afterAll(async () => {
       await backend?.stop();
-      await prometheus?.stop();
+      await sources?.stop();
     });
 
     it('reports the outcome of the collection per cluster', () => {
-      expect(refresh.clusters).toHaveLength(1);
-      expect(refresh.clusters[0].name).toBe('scenario');
+      expect(refresh.clusters.map(c => c.name)).toEqual(
+        scenario.clusters.map(c => c.name),
+      );
     });
 
     it.each(Object.entries(scenario.expected.entities))(
@@ -129,10 +122,13 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
     );
 
     it('lists the sources of the run as expected.yaml says', async () => {
-      const pickSources = (sources: MeshReport['sources']) =>
+      const pickSources = (list: MeshReport['sources']) =>
         Object.fromEntries(
           Object.entries(scenario.expected.sources ?? {}).map(([n, want]) => {
-            const got = sources.find(s => s.name === n);
+            // `kubernetes` in a one-cluster scenario, `eu/kubernetes` in a multi-cluster one.
+            const got = list.find(
+              s => s.name === n || `${s.cluster}/${s.name}` === n,
+            );
             const words = [want.errorContains ?? []].flat();
             return [
               n,
@@ -155,9 +151,11 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
             `${x.kind}:${x.metadata.namespace}/${x.metadata.name}`.toLowerCase() ===
             ref,
         );
+        const a = e?.metadata.annotations ?? {};
         return (
-          e?.metadata.annotations?.['backstage.io/kubernetes-id'] ||
-          e?.metadata.annotations?.['backstage.io/kubernetes-label-selector']
+          !a['backstage.io/kubernetes-cluster'] &&
+          (a['backstage.io/kubernetes-id'] ||
+            a['backstage.io/kubernetes-label-selector'])
         );
       });
       expect(first).toBeDefined();
@@ -165,11 +163,16 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
       const res = await request(backend.server)
         .get(`/api/mesh/v1/reports/${kind}/${rest}`)
         .set('Authorization', AUTH());
-      const sources: MeshReport['sources'] = res.body.sources;
-      expect(sources.map(s => s.name).sort()).toEqual(
-        scenario.metrics ? ['kubernetes', 'prometheus'] : ['kubernetes'],
+      const reported: MeshReport['sources'] = res.body.sources;
+      expect(reported.map(s => `${s.cluster}/${s.name}`).sort()).toEqual(
+        scenario.clusters
+          .flatMap(c => [
+            `${c.name}/kubernetes`,
+            ...(c.metrics ? [`${c.name}/prometheus`] : []),
+          ])
+          .sort(),
       );
-      expect(pickSources(sources)).toEqual(scenario.expected.sources ?? {});
+      expect(pickSources(reported)).toEqual(scenario.expected.sources ?? {});
     });
   },
 );

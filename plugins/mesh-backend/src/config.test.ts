@@ -20,6 +20,7 @@ describe('readMeshConfig', () => {
       schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } },
       window: '5m',
       requireAuth: true,
+      history: { retentionDays: 90 },
       clusters: [],
     });
   });
@@ -194,14 +195,15 @@ describe('readMeshConfig', () => {
     ).toThrow('mesh.schedule');
   });
 
-  it.each<[Record<string, string>, string]>([
-    [{ manifestsDir: './a', url: 'https://k8s.example.com' }, 'both'],
-    [{}, 'neither'],
+  it.each<[Record<string, string | boolean>, string]>([
+    [{ manifestsDir: './a', url: 'https://k8s.example.com' }, 'two'],
+    [{ url: 'https://k8s.example.com', inCluster: true }, 'two'],
+    [{}, 'none'],
   ])(
-    'rejects %j (%s of manifestsDir and url) naming mesh.clusters[0].kubernetes',
+    'rejects %j (%s of manifestsDir, url and inCluster) naming mesh.clusters[0].kubernetes',
     kubernetes => {
       expect(() => read({ clusters: [cluster({ kubernetes })] })).toThrow(
-        /mesh\.clusters\[0\]\.kubernetes: set exactly one of `manifestsDir` or `url`/,
+        /mesh\.clusters\[0\]\.kubernetes: set exactly one of `manifestsDir`, `url` or `inCluster: true`/,
       );
     },
   );
@@ -214,9 +216,91 @@ describe('readMeshConfig', () => {
     ).toThrow('mesh.clusters[1].kubernetes');
   });
 
-  it('rejects a cluster without kubernetes', () => {
+  it('rejects a cluster without kubernetes that the Kubernetes plugin does not declare', () => {
     expect(() => read({ clusters: [{ name: 'prod-eu' }] })).toThrow(
-      'mesh.clusters[0].kubernetes',
+      "mesh.clusters[0] ('prod-eu') has no kubernetes section, and kubernetes.clusterLocatorMethods declares no cluster named 'prod-eu'",
+    );
+  });
+
+  describe('reusing the Kubernetes plugin clusters', () => {
+    const withPlugin = (mesh: unknown, clusters: unknown[]) =>
+      readMeshConfig(
+        new ConfigReader({
+          mesh,
+          kubernetes: {
+            clusterLocatorMethods: [
+              { type: 'catalog' },
+              { type: 'config', clusters },
+            ],
+          },
+        } as never),
+      );
+
+    it('takes url, token, CA data and skipTLSVerify from the cluster of the same name', () => {
+      const config = withPlugin({ clusters: [{ name: 'prod-eu' }] }, [
+        {
+          name: 'prod-eu',
+          url: 'https://k8s.prod-eu.example.com',
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'sa-token',
+          caData: 'LS0tLS1CRUdJTg==',
+          skipTLSVerify: false,
+        },
+        {
+          name: 'other',
+          url: 'https://other.example.com',
+          authProvider: 'google',
+        },
+      ]);
+      expect(config.clusters[0].kubernetes).toEqual({
+        type: 'api',
+        url: 'https://k8s.prod-eu.example.com',
+        serviceAccountToken: 'sa-token',
+        caData: 'LS0tLS1CRUdJTg==',
+        skipTLSVerify: false,
+      });
+    });
+
+    it('explains that other auth providers cannot be reused', () => {
+      expect(() =>
+        withPlugin({ clusters: [{ name: 'gke' }] }, [
+          {
+            name: 'gke',
+            url: 'https://gke.example.com',
+            authProvider: 'google',
+          },
+        ]),
+      ).toThrow(
+        "uses authProvider 'google', which the mesh plugin cannot reuse",
+      );
+    });
+
+    it('prefers the mesh section when both exist', () => {
+      const config = withPlugin(
+        { clusters: [{ name: 'prod-eu', kubernetes: { inCluster: true } }] },
+        [{ name: 'prod-eu', url: 'https://k8s.example.com' }],
+      );
+      expect(config.clusters[0].kubernetes).toEqual({ type: 'in-cluster' });
+    });
+  });
+
+  it.each([
+    [{ type: 'jaeger' }, 'the other types need `url`'],
+    [{ type: 'files' }, 'type `files` needs `dir`'],
+    [
+      { type: 'tempo', url: 'http://tempo:3200', maxTracesPerService: 0 },
+      'maxTracesPerService',
+    ],
+  ])('rejects tracing %j', (tracing, words) => {
+    expect(() => read({ clusters: [cluster({ tracing })] })).toThrow(words);
+  });
+
+  it('reads the history retention', () => {
+    expect(read({ history: { retentionDays: 30 } }).history).toEqual({
+      retentionDays: 30,
+    });
+    expect(() => read({ history: { retentionDays: 0 } })).toThrow(
+      'mesh.history.retentionDays',
     );
   });
 

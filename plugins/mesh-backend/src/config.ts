@@ -30,14 +30,18 @@ const kubernetesSchema = z
   .object({
     manifestsDir: z.string().min(1).optional(),
     url: httpUrl.optional(),
+    inCluster: z.boolean().optional(),
     serviceAccountToken: z.string().optional(),
     caData: z.string().optional(),
     skipTLSVerify: z.boolean().optional(),
   })
   .strict()
-  .refine(k => Boolean(k.manifestsDir) !== Boolean(k.url), {
-    message: 'set exactly one of `manifestsDir` or `url`',
-  });
+  .refine(
+    k => [k.manifestsDir, k.url, k.inCluster].filter(Boolean).length === 1,
+    {
+      message: 'set exactly one of `manifestsDir`, `url` or `inCluster: true`',
+    },
+  );
 
 const clusterSchema = z
   .object({
@@ -47,7 +51,9 @@ const clusterSchema = z
         CLUSTER_NAME,
         'must be a lowercase DNS-style name (letters, digits, "-", ".")',
       ),
-    kubernetes: kubernetesSchema,
+    // Optional: without it, the cluster of the same name in the Kubernetes plugin's
+    // config (kubernetes.clusterLocatorMethods) is used.
+    kubernetes: kubernetesSchema.optional(),
     prometheus: z
       .object({
         url: httpUrl,
@@ -61,8 +67,13 @@ const clusterSchema = z
         type: z.enum(['jaeger', 'tempo', 'zipkin', 'files']),
         url: httpUrl.optional(),
         dir: z.string().optional(),
+        maxTracesPerService: z.number().int().min(1).max(1000).optional(),
+        concurrency: z.number().int().min(1).max(64).optional(),
       })
       .strict()
+      .refine(t => (t.type === 'files' ? Boolean(t.dir) : Boolean(t.url)), {
+        message: 'type `files` needs `dir`; the other types need `url`',
+      })
       .optional(),
   })
   .strict();
@@ -75,6 +86,10 @@ const meshSchema = z
       .regex(PROMQL_DURATION, 'must be a PromQL duration such as `5m`')
       .optional(),
     requireAuth: z.boolean().optional(),
+    history: z
+      .object({ retentionDays: z.number().int().min(1).max(3650).optional() })
+      .strict()
+      .optional(),
     clusters: z.array(clusterSchema).optional(),
   })
   .strict();
@@ -83,6 +98,7 @@ export interface ClusterConfig {
   name: string;
   kubernetes:
     | { type: 'manifests'; manifestsDir: string }
+    | { type: 'in-cluster' }
     | {
         type: 'api';
         url: string;
@@ -99,6 +115,8 @@ export interface ClusterConfig {
     type: 'jaeger' | 'tempo' | 'zipkin' | 'files';
     url?: string;
     dir?: string;
+    maxTracesPerService?: number;
+    concurrency?: number;
   };
 }
 
@@ -106,6 +124,7 @@ export interface MeshConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   window: string;
   requireAuth: boolean;
+  history: { retentionDays: number };
   clusters: ClusterConfig[];
 }
 
@@ -169,18 +188,13 @@ export function readMeshConfig(
 
   const baseDir = options.baseDir ?? process.cwd();
   const clusters: ClusterConfig[] = (value.clusters ?? []).map((c, i) => {
-    const kubernetes: ClusterConfig['kubernetes'] = c.kubernetes.manifestsDir
-      ? {
-          type: 'manifests',
-          manifestsDir: path.resolve(baseDir, c.kubernetes.manifestsDir),
-        }
-      : {
-          type: 'api',
-          url: c.kubernetes.url!,
-          serviceAccountToken: c.kubernetes.serviceAccountToken,
-          caData: c.kubernetes.caData,
-          skipTLSVerify: c.kubernetes.skipTLSVerify,
-        };
+    const kubernetes = resolveKubernetes(
+      c.name,
+      c.kubernetes,
+      i,
+      config,
+      baseDir,
+    );
     let timeoutMs = 30_000;
     if (c.prometheus?.timeout !== undefined) {
       try {
@@ -216,6 +230,86 @@ export function readMeshConfig(
     schedule,
     window: value.window ?? '5m',
     requireAuth: value.requireAuth ?? true,
+    history: { retentionDays: value.history?.retentionDays ?? 90 },
     clusters,
   };
+}
+
+function resolveKubernetes(
+  name: string,
+  k: z.infer<typeof kubernetesSchema> | undefined,
+  index: number,
+  config: Config,
+  baseDir: string,
+): ClusterConfig['kubernetes'] {
+  if (!k) {
+    const fromPlugin = readKubernetesPluginClusters(config).get(name);
+    if (!fromPlugin) {
+      throw new Error(
+        `Invalid mesh configuration: mesh.clusters[${index}] ('${name}') has no kubernetes section, and kubernetes.clusterLocatorMethods declares no cluster named '${name}'`,
+      );
+    }
+    if (fromPlugin.type === 'unsupported') {
+      throw new Error(
+        `Invalid mesh configuration: mesh.clusters[${index}]: ${fromPlugin.error}`,
+      );
+    }
+    return fromPlugin;
+  }
+  if (k.manifestsDir) {
+    return {
+      type: 'manifests',
+      manifestsDir: path.resolve(baseDir, k.manifestsDir),
+    };
+  }
+  if (k.inCluster) return { type: 'in-cluster' };
+  return {
+    type: 'api',
+    url: k.url!,
+    serviceAccountToken: k.serviceAccountToken,
+    caData: k.caData,
+    skipTLSVerify: k.skipTLSVerify,
+  };
+}
+
+/**
+ * The clusters the Kubernetes plugin already declares (`kubernetes.clusterLocatorMethods`
+ * of type `config`), so adopters configure each cluster once. Only service-account
+ * authentication can be reused; other auth providers need their own mesh entry.
+ */
+export function readKubernetesPluginClusters(
+  config: Config,
+): Map<
+  string,
+  ClusterConfig['kubernetes'] | { type: 'unsupported'; error: string }
+> {
+  const out = new Map<
+    string,
+    ClusterConfig['kubernetes'] | { type: 'unsupported'; error: string }
+  >();
+  const methods =
+    config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? [];
+  for (const method of methods) {
+    if (method.getString('type') !== 'config') continue;
+    for (const cluster of method.getOptionalConfigArray('clusters') ?? []) {
+      const name = cluster.getString('name');
+      const authProvider =
+        cluster.getOptionalString('authProvider') ?? 'serviceAccount';
+      if (authProvider !== 'serviceAccount') {
+        out.set(name, {
+          type: 'unsupported',
+          error: `the Kubernetes plugin's cluster '${name}' uses authProvider '${authProvider}', which the mesh plugin cannot reuse; give it a kubernetes section with url and serviceAccountToken`,
+        });
+        continue;
+      }
+      out.set(name, {
+        type: 'api',
+        url: cluster.getString('url'),
+        serviceAccountToken: cluster.getOptionalString('serviceAccountToken'),
+        caData: cluster.getOptionalString('caData'),
+        skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify'),
+      });
+    }
+  }
+  return out;
 }

@@ -229,5 +229,7 @@ function evaluate(ctx: EntityContext): CheckOutcome {
 
 export const meshEnrollmentCheck: MeshCheck = {
   definition: CHECK_DEFINITIONS['mesh.enrollment'],
+  // Pods say what is meshed; namespaces say what injection would do.
+  requiredKinds: ['Pod', 'Namespace'],
   evaluate,
 };

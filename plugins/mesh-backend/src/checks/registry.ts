@@ -78,9 +78,31 @@ export function missingSource(
   return undefined;
 }
 
+/**
+ * Why a check cannot be judged because a kind it reads could not be listed (RBAC or an
+ * API error) in a cluster the entity is looked up in.
+ */
+export function missingKinds(
+  kinds: string[] | undefined,
+  ctx: Pick<EntityContext, 'snapshots'>,
+): string | undefined {
+  if (!kinds?.length) return undefined;
+  for (const snapshot of ctx.snapshots) {
+    for (const u of snapshot.kubernetes.data?.unavailable ?? []) {
+      const key = u.group ? `${u.group}/${u.kind}` : u.kind;
+      if (kinds.includes(key)) {
+        return `Cluster '${snapshot.cluster}': cannot list ${u.resource}: ${u.message}`;
+      }
+    }
+  }
+  return undefined;
+}
+
 export function runChecks(ctx: EntityContext): CheckResult[] {
   return CHECKS.map(check => {
-    const missing = missingSource(check.definition.sources, ctx);
+    const missing =
+      missingSource(check.definition.sources, ctx) ??
+      missingKinds(check.requiredKinds, ctx);
     if (missing) {
       return result(check, {
         status: 'unknown',

@@ -38,5 +38,11 @@ export interface CheckOutcome {
 /** A readiness check: a pure function over the entity context. No I/O, no store. */
 export interface MeshCheck {
   definition: CheckDefinition;
+  /**
+   * Kubernetes kinds the check reads (`Pod`, `apps/Deployment`,
+   * `security.istio.io/PeerAuthentication`); when one could not be listed the check is
+   * `unknown` and names the missing permission.
+   */
+  requiredKinds?: string[];
   evaluate(ctx: EntityContext): CheckOutcome;
 }

@@ -1,4 +1,6 @@
+import { KubeConfig } from '@kubernetes/client-node';
 import { ClusterConfig } from '../config';
+import { KubernetesApiSource } from '../sources/kubernetes/KubernetesApiSource';
 import { ManifestsDirSource } from '../sources/kubernetes/ManifestsDirSource';
 import { KubernetesSource } from '../sources/kubernetes/types';
 import { PrometheusClient } from '../sources/prometheus/PrometheusClient';
@@ -17,28 +19,52 @@ export type ClusterSourcesFactory = (
   window: string,
 ) => ClusterSources;
 
-/** Builds the sources a cluster's config names. Throws at startup for what cannot work. */
+/** Client configuration for a live API server, from the mesh or Kubernetes plugin config. */
+export function kubeConfigFor(cluster: ClusterConfig): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  const k = cluster.kubernetes;
+  if (k.type === 'in-cluster') {
+    kubeConfig.loadFromCluster();
+    return kubeConfig;
+  }
+  if (k.type !== 'api')
+    throw new Error(`cluster '${cluster.name}' is not a live API server`);
+  kubeConfig.loadFromOptions({
+    clusters: [
+      {
+        name: cluster.name,
+        server: k.url,
+        caData: k.caData,
+        skipTLSVerify: k.skipTLSVerify ?? false,
+      },
+    ],
+    users: [{ name: 'mesh-plugin', token: k.serviceAccountToken }],
+    contexts: [
+      { name: 'mesh-plugin', cluster: cluster.name, user: 'mesh-plugin' },
+    ],
+    currentContext: 'mesh-plugin',
+  });
+  return kubeConfig;
+}
+
+/** Builds the sources a cluster's config names. */
 export const createClusterSources: ClusterSourcesFactory = (
   cluster,
   window,
-) => {
-  if (cluster.kubernetes.type !== 'manifests') {
-    throw new Error(
-      `mesh.clusters '${cluster.name}': kubernetes.url (a live API server) is not supported by this version yet; export the cluster with 'kubectl get namespaces,pods,deployments,statefulsets,daemonsets,replicasets -A -o yaml' and use kubernetes.manifestsDir`,
-    );
-  }
-  return {
-    kubernetes: new ManifestsDirSource(cluster.kubernetes.manifestsDir),
-    metrics: cluster.prometheus
-      ? new PrometheusSource(
-          new PrometheusClient({
-            url: cluster.prometheus.url,
-            headers: cluster.prometheus.headers,
-            timeoutMs: cluster.prometheus.timeoutMs,
-          }),
-          window,
-          cluster.prometheus.url,
-        )
-      : undefined,
-  };
-};
+) => ({
+  kubernetes:
+    cluster.kubernetes.type === 'manifests'
+      ? new ManifestsDirSource(cluster.kubernetes.manifestsDir)
+      : new KubernetesApiSource({ kubeConfig: kubeConfigFor(cluster) }),
+  metrics: cluster.prometheus
+    ? new PrometheusSource(
+        new PrometheusClient({
+          url: cluster.prometheus.url,
+          headers: cluster.prometheus.headers,
+          timeoutMs: cluster.prometheus.timeoutMs,
+        }),
+        window,
+        cluster.prometheus.url,
+      )
+    : undefined,
+});

@@ -29,7 +29,7 @@ export async function snapshotCluster(
       configured: true,
       ok: true,
       fetchedAt,
-      data: buildKubernetesFacts(k8s.value.objects),
+      data: buildKubernetesFacts(k8s.value.objects, k8s.value),
       ...(problems.length > 0
         ? {
             error: `${problems.length} part(s) of ${

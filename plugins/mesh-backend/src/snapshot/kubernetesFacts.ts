@@ -1,4 +1,4 @@
-import { KubeObject } from '../sources/kubernetes/types';
+import { KubeObject, UnavailableResource } from '../sources/kubernetes/types';
 import {
   KubernetesFacts,
   NamespaceFacts,
@@ -129,8 +129,12 @@ function controllerOf(obj: KubeObject) {
  * Pod → Job → CronJob); when the intermediate object was not collected, the
  * `pod-template-hash` label recovers the Deployment's name.
  */
-export function buildKubernetesFacts(objects: KubeObject[]): KubernetesFacts {
+export function buildKubernetesFacts(
+  objects: KubeObject[],
+  listing: { unavailable?: UnavailableResource[]; absent?: string[] } = {},
+): KubernetesFacts {
   const namespaces: Record<string, NamespaceFacts> = {};
+  const resources: Record<string, KubeObject[]> = {};
   const workloads = new Map<string, WorkloadFacts>();
   const owners = new Map<string, { kind: string; name: string }>();
   const pods: KubeObject[] = [];
@@ -153,6 +157,8 @@ export function buildKubernetesFacts(objects: KubeObject[]): KubernetesFacts {
       if (obj.kind === 'Job' && !owner) addWorkload(obj);
     } else if (WORKLOAD_KINDS.has(obj.kind)) {
       addWorkload(obj);
+    } else {
+      (resources[kindKey(obj)] ??= []).push(obj);
     }
   }
 
@@ -210,8 +216,17 @@ export function buildKubernetesFacts(objects: KubeObject[]): KubernetesFacts {
   return {
     namespaces,
     workloads: [...workloads.values()],
+    resources,
+    unavailable: listing.unavailable ?? [],
+    absent: listing.absent ?? [],
     objectCount: objects.length,
   };
+}
+
+/** `Service`, `policy/PodDisruptionBudget`, `security.istio.io/AuthorizationPolicy`. */
+export function kindKey(obj: { apiVersion: string; kind: string }): string {
+  const slash = obj.apiVersion.indexOf('/');
+  return slash > 0 ? `${obj.apiVersion.slice(0, slash)}/${obj.kind}` : obj.kind;
 }
 
 function resolveOwner(

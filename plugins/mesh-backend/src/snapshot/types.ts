@@ -1,3 +1,4 @@
+import { KubeObject, UnavailableResource } from '../sources/kubernetes/types';
 import { MetricsData } from '../sources/prometheus/PrometheusSource';
 
 export interface ProxyInfo {
@@ -51,6 +52,12 @@ export interface NamespaceFacts {
 export interface KubernetesFacts {
   namespaces: Record<string, NamespaceFacts>;
   workloads: WorkloadFacts[];
+  /** Every other object, by kind key (`Service`, `security.istio.io/PeerAuthentication`). */
+  resources: Record<string, KubeObject[]>;
+  /** Kinds that could not be listed; the checks that need them are `unknown`. */
+  unavailable: UnavailableResource[];
+  /** Optional kinds whose CRD is not installed. */
+  absent: string[];
   objectCount: number;
 }
 

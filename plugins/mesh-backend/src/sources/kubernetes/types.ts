@@ -45,11 +45,25 @@ export interface SourceProblem {
   message: string;
 }
 
+/** A kind the source could not list: the checks that need it say why. */
+export interface UnavailableResource {
+  kind: string;
+  group: string;
+  /** kubectl's name of the resource, e.g. `peerauthentications.security.istio.io`. */
+  resource: string;
+  reason: 'forbidden' | 'error';
+  message: string;
+}
+
 export interface KubernetesFetchResult {
   objects: KubeObject[];
   problems: SourceProblem[];
   /** Files read or API requests made, for the benchmark and the logs. */
   requests: number;
+  /** Kinds that could not be listed (RBAC or errors). */
+  unavailable?: UnavailableResource[];
+  /** Optional kinds whose CRD is not installed, e.g. `sidecars.networking.istio.io`. */
+  absent?: string[];
 }
 
 /** Fetches every object of a cluster at once; never per entity. */

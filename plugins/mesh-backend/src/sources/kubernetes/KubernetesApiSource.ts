@@ -1,0 +1,289 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { kubeGet } from './kubeHttp';
+import { meshResources, resourceName, ResourceSpec } from './resources';
+import {
+  KubeObject,
+  kubeObjectSchema,
+  KubernetesFetchResult,
+  KubernetesSource,
+  SourceProblem,
+  UnavailableResource,
+} from './types';
+
+const listSchema = z.object({
+  metadata: z
+    .object({ continue: z.string().optional() })
+    .passthrough()
+    .optional(),
+  items: z.array(z.unknown()).nullable(),
+});
+
+const statusSchema = z
+  .object({
+    kind: z.literal('Status'),
+    message: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .passthrough();
+
+export interface KubernetesApiSourceOptions {
+  kubeConfig: KubeConfig;
+  resources?: ResourceSpec[];
+  /** Items per list page. */
+  pageSize?: number;
+  /** List calls in flight at once. */
+  concurrency?: number;
+  timeoutMs?: number;
+}
+
+type ListOutcome =
+  | {
+      state: 'ok';
+      objects: KubeObject[];
+      problems: SourceProblem[];
+      requests: number;
+    }
+  | { state: 'absent'; requests: number }
+  | {
+      state: 'unavailable';
+      unavailable: UnavailableResource;
+      requests: number;
+      connection: boolean;
+      unauthorized: boolean;
+    };
+
+function statusMessage(body: unknown): string {
+  const parsed = statusSchema.safeParse(body);
+  if (parsed.success)
+    return parsed.data.message ?? parsed.data.reason ?? 'no message';
+  return typeof body === 'string'
+    ? body.slice(0, 200)
+    : JSON.stringify(body).slice(0, 200);
+}
+
+/**
+ * Lists a live cluster: one paged, cluster-wide list call per kind (`limit`/`continue`),
+ * never one per entity. A CRD that is not installed (404) is absent, not an error; a kind
+ * the service account may not list (403) is reported with the RBAC rule that is missing,
+ * and only the checks that need it become `unknown`.
+ */
+export class KubernetesApiSource implements KubernetesSource {
+  readonly description: string;
+  private readonly resources: ResourceSpec[];
+
+  constructor(private readonly options: KubernetesApiSourceOptions) {
+    this.description = `Kubernetes API ${
+      options.kubeConfig.getCurrentCluster()?.server ?? '(no server)'
+    }`;
+    this.resources = options.resources ?? meshResources();
+  }
+
+  async fetch(): Promise<KubernetesFetchResult> {
+    const outcomes = await mapLimit(
+      this.resources,
+      this.options.concurrency ?? 4,
+      spec => this.listAll(spec),
+    );
+    const requests = outcomes.reduce((s, o) => s + o.requests, 0);
+    const failed = outcomes.filter(
+      (o): o is Extract<ListOutcome, { state: 'unavailable' }> =>
+        o.state === 'unavailable',
+    );
+    const unauthorized = failed.find(o => o.unauthorized);
+    if (unauthorized) {
+      throw new Error(
+        `${this.description} rejected the credentials (401): ${unauthorized.unavailable.message}`,
+      );
+    }
+    if (failed.length === outcomes.length && failed.every(o => o.connection)) {
+      throw new Error(
+        `${this.description} is unreachable: ${failed[0].unavailable.message}`,
+      );
+    }
+    const objects: KubeObject[] = [];
+    const problems: SourceProblem[] = [];
+    const absent: string[] = [];
+    for (const [i, o] of outcomes.entries()) {
+      if (o.state === 'ok') {
+        objects.push(...o.objects);
+        problems.push(...o.problems);
+      } else if (o.state === 'absent') {
+        absent.push(resourceName(this.resources[i]));
+      } else {
+        problems.push({
+          location: o.unavailable.resource,
+          message: o.unavailable.message,
+        });
+      }
+    }
+    return {
+      objects,
+      problems,
+      requests,
+      absent,
+      unavailable: failed.map(o => o.unavailable),
+    };
+  }
+
+  private async listAll(spec: ResourceSpec): Promise<ListOutcome> {
+    let requests = 0;
+    for (const version of spec.versions) {
+      const apiVersion = spec.group ? `${spec.group}/${version}` : version;
+      const base = `${spec.group ? `/apis/${apiVersion}` : `/api/${version}`}${
+        spec.namespace
+          ? `/namespaces/${encodeURIComponent(spec.namespace)}`
+          : ''
+      }/${spec.plural}`;
+      const objects: KubeObject[] = [];
+      const problems: SourceProblem[] = [];
+      let token: string | undefined;
+      let restarted = false;
+      for (;;) {
+        const query = new URLSearchParams({
+          limit: String(this.options.pageSize ?? 500),
+        });
+        if (token) query.set('continue', token);
+        requests += 1;
+        let res;
+        try {
+          res = await kubeGet(
+            this.options.kubeConfig,
+            `${base}?${query}`,
+            this.options.timeoutMs ?? 30_000,
+          );
+        } catch (e) {
+          return this.unavailable(
+            spec,
+            'error',
+            `list ${resourceName(spec)} failed: ${(e as Error).message}`,
+            requests,
+            true,
+          );
+        }
+        if (res.status === 404 && !token) break; // try an older version, or the CRD is absent
+        if (res.status === 410 && token && !restarted) {
+          // The continue token expired mid-list: start over once, from a fresh snapshot.
+          restarted = true;
+          token = undefined;
+          objects.length = 0;
+          continue;
+        }
+        if (res.status === 401) {
+          return this.unavailable(
+            spec,
+            'error',
+            statusMessage(res.body),
+            requests,
+            false,
+            true,
+          );
+        }
+        if (res.status === 403) {
+          return this.unavailable(
+            spec,
+            'forbidden',
+            `forbidden: ${statusMessage(
+              res.body,
+            )}. Grant the verb "list" on resource "${
+              spec.plural
+            }" in API group "${spec.group}" (see the README's ClusterRole).`,
+            requests,
+          );
+        }
+        if (res.status !== 200) {
+          return this.unavailable(
+            spec,
+            'error',
+            `list ${resourceName(spec)} answered HTTP ${
+              res.status
+            }: ${statusMessage(res.body)}`,
+            requests,
+          );
+        }
+        const page = listSchema.safeParse(res.body);
+        if (!page.success) {
+          return this.unavailable(
+            spec,
+            'error',
+            `list ${resourceName(spec)} answered an unexpected shape: ${
+              page.error.issues[0].message
+            }`,
+            requests,
+          );
+        }
+        for (const [index, item] of (page.data.items ?? []).entries()) {
+          // List items carry no kind or apiVersion of their own.
+          const parsed = kubeObjectSchema.safeParse({
+            apiVersion,
+            kind: spec.kind,
+            ...(item as object),
+          });
+          if (parsed.success) objects.push(parsed.data);
+          else {
+            const issue = parsed.error.issues[0];
+            problems.push({
+              location: `${resourceName(spec)} items[${index}]`,
+              message: `object skipped: ${issue.path.join('.') || 'object'}: ${
+                issue.message
+              }`,
+            });
+          }
+        }
+        token = page.data.metadata?.continue || undefined;
+        if (!token) return { state: 'ok', objects, problems, requests };
+      }
+    }
+    if (spec.optional) return { state: 'absent', requests };
+    return this.unavailable(
+      spec,
+      'error',
+      `list ${resourceName(spec)}: the API server does not serve it (404)`,
+      requests,
+    );
+  }
+
+  private unavailable(
+    spec: ResourceSpec,
+    reason: UnavailableResource['reason'],
+    message: string,
+    requests: number,
+    connection = false,
+    unauthorized = false,
+  ): ListOutcome {
+    return {
+      state: 'unavailable',
+      requests,
+      connection,
+      unauthorized,
+      unavailable: {
+        kind: spec.kind,
+        group: spec.group,
+        resource: resourceName(spec),
+        reason,
+        message,
+      },
+    };
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight, keeping the order. */
+export async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(limit, items.length)) },
+    async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await fn(items[index]);
+      }
+    },
+  );
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,167 @@
+/**
+ * What the mesh plugin lists from a cluster: one cluster-wide list call per kind (paged),
+ * never a call per entity. Kinds from the mesh CRDs are optional: a 404 means the CRD is
+ * not installed, so that feature is absent rather than broken. Sources:
+ * ../shared/reference/mesh-signals.md §3.
+ */
+export interface ResourceSpec {
+  kind: string;
+  group: string;
+  /** API versions to try, preferred first (older clusters serve only older ones). */
+  versions: string[];
+  plural: string;
+  /** Lists only this namespace (e.g. the control plane's ConfigMaps). */
+  namespace?: string;
+  /** A CRD that may not be installed. */
+  optional: boolean;
+}
+
+const core = (
+  kind: string,
+  plural: string,
+  namespace?: string,
+): ResourceSpec => ({
+  kind,
+  group: '',
+  versions: ['v1'],
+  plural,
+  namespace,
+  optional: false,
+});
+
+export function meshResources(
+  options: {
+    istioNamespace?: string;
+    linkerdNamespace?: string;
+  } = {},
+): ResourceSpec[] {
+  const istioNs = options.istioNamespace ?? 'istio-system';
+  const linkerdNs = options.linkerdNamespace ?? 'linkerd';
+  return [
+    core('Namespace', 'namespaces'),
+    core('Pod', 'pods'),
+    core('Service', 'services'),
+    // The mesh config lives in ConfigMaps of the control plane's namespace only.
+    core('ConfigMap', 'configmaps', istioNs),
+    core('ConfigMap', 'configmaps', linkerdNs),
+    {
+      kind: 'Deployment',
+      group: 'apps',
+      versions: ['v1'],
+      plural: 'deployments',
+      optional: false,
+    },
+    {
+      kind: 'StatefulSet',
+      group: 'apps',
+      versions: ['v1'],
+      plural: 'statefulsets',
+      optional: false,
+    },
+    {
+      kind: 'DaemonSet',
+      group: 'apps',
+      versions: ['v1'],
+      plural: 'daemonsets',
+      optional: false,
+    },
+    {
+      kind: 'ReplicaSet',
+      group: 'apps',
+      versions: ['v1'],
+      plural: 'replicasets',
+      optional: false,
+    },
+    {
+      kind: 'PodDisruptionBudget',
+      group: 'policy',
+      versions: ['v1'],
+      plural: 'poddisruptionbudgets',
+      optional: false,
+    },
+    {
+      kind: 'PeerAuthentication',
+      group: 'security.istio.io',
+      versions: ['v1', 'v1beta1'],
+      plural: 'peerauthentications',
+      optional: true,
+    },
+    {
+      kind: 'AuthorizationPolicy',
+      group: 'security.istio.io',
+      versions: ['v1', 'v1beta1'],
+      plural: 'authorizationpolicies',
+      optional: true,
+    },
+    {
+      kind: 'Sidecar',
+      group: 'networking.istio.io',
+      versions: ['v1', 'v1beta1', 'v1alpha3'],
+      plural: 'sidecars',
+      optional: true,
+    },
+    {
+      kind: 'DestinationRule',
+      group: 'networking.istio.io',
+      versions: ['v1', 'v1beta1', 'v1alpha3'],
+      plural: 'destinationrules',
+      optional: true,
+    },
+    {
+      kind: 'VirtualService',
+      group: 'networking.istio.io',
+      versions: ['v1', 'v1beta1', 'v1alpha3'],
+      plural: 'virtualservices',
+      optional: true,
+    },
+    {
+      kind: 'ServiceEntry',
+      group: 'networking.istio.io',
+      versions: ['v1', 'v1beta1', 'v1alpha3'],
+      plural: 'serviceentries',
+      optional: true,
+    },
+    {
+      kind: 'Server',
+      group: 'policy.linkerd.io',
+      versions: ['v1beta3', 'v1beta2', 'v1beta1'],
+      plural: 'servers',
+      optional: true,
+    },
+    {
+      kind: 'AuthorizationPolicy',
+      group: 'policy.linkerd.io',
+      versions: ['v1alpha1'],
+      plural: 'authorizationpolicies',
+      optional: true,
+    },
+    {
+      kind: 'MeshTLSAuthentication',
+      group: 'policy.linkerd.io',
+      versions: ['v1alpha1'],
+      plural: 'meshtlsauthentications',
+      optional: true,
+    },
+    {
+      kind: 'EgressNetwork',
+      group: 'policy.linkerd.io',
+      versions: ['v1alpha1'],
+      plural: 'egressnetworks',
+      optional: true,
+    },
+    {
+      kind: 'Gateway',
+      group: 'gateway.networking.k8s.io',
+      versions: ['v1', 'v1beta1'],
+      plural: 'gateways',
+      optional: true,
+    },
+  ];
+}
+
+/** `pods`, `deployments.apps`, `peerauthentications.security.istio.io`: kubectl's name. */
+export function resourceName(
+  spec: Pick<ResourceSpec, 'plural' | 'group'>,
+): string {
+  return spec.group ? `${spec.plural}.${spec.group}` : spec.plural;
+}
