@@ -181,4 +181,29 @@ describe('mesh API', () => {
     const prom = stale.sources.find(s => s.name === 'prometheus')!;
     expect(prom.ok).toBe(false);
   });
+
+  it("keeps a daily history point per entity: today's latest", async () => {
+    const res = await request(backend.server)
+      .get('/api/mesh/v1/history/component/default/checkout?days=7')
+      .set('Authorization', AUTH());
+    expect(res.status).toBe(200);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(res.body.entityRef).toBe('component:default/checkout');
+    expect(res.body.points).toEqual([
+      {
+        day: today,
+        // The last run of the day had Prometheus down: golden signals unknown.
+        score: 50,
+        level: 'in-progress',
+        statuses: {
+          'mesh.enrollment': 'pass',
+          'health.golden-signals': 'unknown',
+        },
+      },
+    ]);
+    const bad = await request(backend.server)
+      .get('/api/mesh/v1/history/component/default/checkout?days=0')
+      .set('Authorization', AUTH());
+    expect(bad.status).toBe(400);
+  });
 });

@@ -3,6 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import meshPlugin from '@mesh-readiness/plugin-mesh-backend';
@@ -22,6 +23,11 @@ export async function startMeshBackend(options: {
   mesh: Record<string, unknown>;
   /** The plugin's database; SQLite in memory unless given (e.g. a shared PostgreSQL). */
   knex?: Knex;
+  /**
+   * Backstage's real scheduler (database-locked, periodic) instead of the test mock,
+   * which runs each task once at startup.
+   */
+  realScheduler?: boolean;
 }): Promise<TestBackend> {
   // The test backend does not close the databases it opens, so the test owns the
   // connection and closes it after the backend stops.
@@ -36,6 +42,7 @@ export async function startMeshBackend(options: {
     features: [
       meshPlugin,
       mockServices.database.factory({ knex }),
+      ...(options.realScheduler ? [schedulerServiceFactory] : []),
       catalogServiceMock.factory({ entities: options.entities }),
       // A request without a token must be anonymous here, as in a real backend.
       mockServices.httpAuth.factory({

@@ -12,9 +12,12 @@ const FIXTURE_TOKEN = 'scenario-service-account-token';
  */
 export async function startScenarioSources(scenario: Scenario): Promise<{
   clusters: Record<string, unknown>[];
+  /** The paths the fixture Kubernetes API of a cluster was asked for. */
+  kubeRequests: (cluster: string) => string[];
   stop: () => Promise<void>;
 }> {
   const stops: (() => Promise<void>)[] = [];
+  const requests = new Map<string, string[]>();
   const clusters: Record<string, unknown>[] = [];
   try {
     for (const c of scenario.clusters) {
@@ -42,6 +45,7 @@ export async function startScenarioSources(scenario: Scenario): Promise<{
           pageSizeCap: 5,
         });
         stops.push(api.stop);
+        requests.set(c.name, api.requests);
         kubernetes = {
           url: api.url,
           serviceAccountToken: FIXTURE_TOKEN,
@@ -60,6 +64,7 @@ export async function startScenarioSources(scenario: Scenario): Promise<{
   }
   return {
     clusters,
+    kubeRequests: name => requests.get(name) ?? [],
     stop: async () => void (await Promise.all(stops.map(s => s()))),
   };
 }

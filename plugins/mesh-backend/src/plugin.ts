@@ -6,7 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readMeshConfig } from './config';
 import { MeshCollector } from './collector/MeshCollector';
 import { createRouter } from './router';
-import { ReportStore } from './store/ReportStore';
+import { openStores } from './store';
 
 /**
  * The `mesh` backend plugin: scheduled collection of mesh telemetry and configuration,
@@ -49,29 +49,33 @@ export const meshPlugin = createBackendPlugin({
             `mesh.clusters '${c.name}'.tracing is accepted but not used by this version`,
           );
         }
-        const store = await ReportStore.create({ database });
+        const stores = await openStores(database);
         const collector = new MeshCollector({
           config: meshConfig,
           catalog,
           auth,
-          store,
+          stores,
           logger,
         });
 
-        await scheduler.scheduleTask({
-          id: 'mesh-collect',
-          ...meshConfig.schedule,
-          fn: async () => {
-            await collector.collect();
-          },
-        });
+        // One task per cluster: with several replicas on one database the scheduler
+        // spreads the clusters across them and never runs one cluster twice at once.
+        for (const cluster of meshConfig.clusters) {
+          await scheduler.scheduleTask({
+            id: `mesh-collect:${cluster.name}`,
+            ...meshConfig.schedule,
+            fn: async () => {
+              await collector.collect({ clusters: [cluster.name] });
+            },
+          });
+        }
 
         httpRouter.use(
           await createRouter({
             httpAuth,
             auth,
             catalog,
-            store,
+            stores,
             collector,
             window: meshConfig.window,
             requireAuth: meshConfig.requireAuth,
@@ -85,6 +89,10 @@ export const meshPlugin = createBackendPlugin({
           });
           httpRouter.addAuthPolicy({
             path: '/v1/checks',
+            allow: 'unauthenticated',
+          });
+          httpRouter.addAuthPolicy({
+            path: '/v1/history',
             allow: 'unauthenticated',
           });
         }

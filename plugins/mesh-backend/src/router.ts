@@ -9,6 +9,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ChecksResponse,
   hasMeshMapping,
+  HistoryResponse,
+  RefreshResponse,
 } from '@mesh-readiness/plugin-mesh-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -17,7 +19,7 @@ import { checkDefinitions } from './checks/registry';
 import { buildEntityReport } from './collector/buildReport';
 import { MeshCollector } from './collector/MeshCollector';
 import { resolveEntityMapping } from './mapping/entityMapping';
-import { ReportStore } from './store/ReportStore';
+import { MeshStores } from './store';
 
 /** Backstage entity name rules (kind, namespace and name segments of a ref). */
 const SEGMENT = /^[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
@@ -27,6 +29,10 @@ const reportParams = z.object({
   namespace: z.string().regex(SEGMENT, 'invalid entity namespace'),
   name: z.string().regex(SEGMENT, 'invalid entity name'),
 });
+
+const historyQuery = z
+  .object({ days: z.coerce.number().int().min(1).max(3650).default(90) })
+  .strict();
 
 const refreshBody = z
   .object({ entityRef: z.string().min(1).max(512).optional() })
@@ -53,7 +59,7 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   auth: AuthService;
   catalog: CatalogService;
-  store: ReportStore;
+  stores: MeshStores;
   collector: MeshCollector;
   window: string;
   requireAuth: boolean;
@@ -62,7 +68,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, auth, catalog, store, collector, window, requireAuth } =
+  const { httpAuth, auth, catalog, stores, collector, window, requireAuth } =
     options;
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
@@ -91,16 +97,21 @@ export async function createRouter(
     res.json(body);
   });
 
-  router.get('/v1/reports/:kind/:namespace/:name', async (req, res) => {
+  /** The entity the route names, looked up with the caller's credentials (catalog permissions apply). */
+  async function entityFor(req: express.Request) {
     const params = parseOrThrow(reportParams, req.params, 'entity reference');
     const credentials = await readCredentials(req);
-    // Looking the entity up with the caller's credentials applies catalog permissions.
     const entity = await catalog.getEntityByRef(params, { credentials });
     if (!entity) {
       throw new NotFoundError(
         `No entity ${stringifyEntityRef(params)} in the catalog`,
       );
     }
+    return entity;
+  }
+
+  router.get('/v1/reports/:kind/:namespace/:name', async (req, res) => {
+    const entity = await entityFor(req);
     // Without a valid mapping there is nothing to collect; answer from the annotations
     // as they are now, so fixing them shows at once.
     if (
@@ -110,7 +121,7 @@ export async function createRouter(
       res.json(buildEntityReport(entity, [], window));
       return;
     }
-    const report = await store.getReport(stringifyEntityRef(entity));
+    const report = await stores.reports.getReport(stringifyEntityRef(entity));
     if (!report) {
       throw new NotFoundError(
         `No mesh report for ${stringifyEntityRef(
@@ -121,22 +132,41 @@ export async function createRouter(
     res.json(report);
   });
 
+  router.get('/v1/history/:kind/:namespace/:name', async (req, res) => {
+    const { days } = parseOrThrow(historyQuery, req.query, 'history query');
+    const entity = await entityFor(req);
+    const since = new Date();
+    since.setUTCDate(since.getUTCDate() - (days - 1));
+    const entityRef = stringifyEntityRef(entity);
+    const body: HistoryResponse = {
+      entityRef,
+      days,
+      points: await stores.history.get(
+        entityRef,
+        since.toISOString().slice(0, 10),
+      ),
+    };
+    res.json(body);
+  });
+
   router.post('/v1/refresh', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    const body = parseOrThrow(refreshBody, req.body, 'refresh request');
+    const request = parseOrThrow(refreshBody, req.body, 'refresh request');
     let entityRef: string | undefined;
-    if (body.entityRef) {
+    if (request.entityRef) {
       try {
         entityRef = stringifyEntityRef(
-          parseEntityRef(body.entityRef, { defaultKind: 'component' }),
+          parseEntityRef(request.entityRef, { defaultKind: 'component' }),
         );
       } catch (e) {
         throw new InputError(
-          `Invalid entityRef '${body.entityRef}': ${(e as Error).message}`,
+          `Invalid entityRef '${request.entityRef}': ${(e as Error).message}`,
         );
       }
     }
-    res.json(await collector.collect({ entityRef }));
+    const { clusters } = await collector.collect({ entityRef });
+    const body: RefreshResponse = { clusters };
+    res.json(body);
   });
 
   return router;

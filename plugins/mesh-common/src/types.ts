@@ -140,3 +140,18 @@ export interface RefreshResponse {
 export interface ChecksResponse {
   checks: CheckDefinition[];
 }
+
+/** One day of an entity's readiness: the day's latest score and check statuses. */
+export interface HistoryPoint {
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  score: number;
+  level: ReadinessLevel;
+  statuses: Record<string, CheckStatus>;
+}
+
+export interface HistoryResponse {
+  entityRef: string;
+  days: number;
+  points: HistoryPoint[];
+}

@@ -6,11 +6,14 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_KUBERNETES_LABEL_SELECTOR,
+  MeshReport,
   RefreshResponse,
 } from '@mesh-readiness/plugin-mesh-common';
 import { MeshConfig } from '../config';
+import { resolveEntityMapping } from '../mapping/entityMapping';
 import { ClusterSnapshot } from '../snapshot/types';
-import { ReportStore } from '../store/ReportStore';
+import { MeshStores } from '../store';
+import { dayOf } from '../store/HistoryStore';
 import { buildEntityReport } from './buildReport';
 import { carryForward } from './carryForward';
 import {
@@ -18,7 +21,11 @@ import {
   ClusterSourcesFactory,
   createClusterSources,
 } from './clusterSources';
-import { snapshotCluster } from './snapshotCluster';
+import {
+  keepLastGood,
+  notYetCollected,
+  snapshotCluster,
+} from './snapshotCluster';
 
 const ENTITY_FIELDS = [
   'kind',
@@ -32,15 +39,22 @@ export interface MeshCollectorOptions {
   config: MeshConfig;
   catalog: CatalogService;
   auth: AuthService;
-  store: ReportStore;
+  stores: MeshStores;
   logger: LoggerService;
   sourcesFactory?: ClusterSourcesFactory;
 }
 
+/** What one collection did, for logs, the refresh answer and the benchmark. */
+export interface CollectionResult extends RefreshResponse {
+  reports: number;
+  durationMs: number;
+}
+
 /**
  * One collection: sources → snapshots → entity mapping → checks → reports → store.
- * Runs are serialised within a process, so a manual refresh never interleaves with a
- * scheduled run's writes.
+ * Each cluster is fetched by its own scheduled task; its snapshot is stored, and reports
+ * are rebuilt from the latest snapshot of every cluster, so an entity spanning clusters
+ * gets one report whichever replica ran the task. Runs are serialised within a process.
  */
 export class MeshCollector {
   private readonly sources: Map<string, ClusterSources>;
@@ -56,8 +70,10 @@ export class MeshCollector {
     );
   }
 
-  /** Runs a collection now and resolves once its reports are stored. */
-  collect(request: { entityRef?: string } = {}): Promise<RefreshResponse> {
+  /** Collects the given clusters (all by default) now, then rebuilds the reports. */
+  collect(
+    request: { entityRef?: string; clusters?: string[] } = {},
+  ): Promise<CollectionResult> {
     const run = this.queue.then(() => this.runOnce(request));
     this.queue = run.catch(() => undefined);
     return run;
@@ -65,31 +81,47 @@ export class MeshCollector {
 
   private async runOnce(request: {
     entityRef?: string;
-  }): Promise<RefreshResponse> {
+    clusters?: string[];
+  }): Promise<CollectionResult> {
     const started = Date.now();
     const now = new Date();
-    const { logger, store, config } = this.options;
+    const { logger, stores, config } = this.options;
 
-    const entities = request.entityRef
-      ? [await this.getEntity(request.entityRef)]
-      : await this.listMappedEntities();
+    const entity = request.entityRef
+      ? await this.getEntity(request.entityRef)
+      : undefined;
+    let clusters = request.clusters ?? config.clusters.map(c => c.name);
+    if (entity) {
+      const mapping = resolveEntityMapping(entity);
+      if (mapping.kind === 'mapped' && mapping.clusters) {
+        clusters = clusters.filter(c => mapping.clusters!.includes(c));
+      }
+    }
 
-    const snapshots: ClusterSnapshot[] = await Promise.all(
-      config.clusters.map(c =>
-        snapshotCluster(c.name, this.sources.get(c.name)!, now),
-      ),
+    const previous = await stores.snapshots.load(
+      config.clusters.map(c => c.name),
+    );
+    const fresh = await Promise.all(
+      clusters.map(async name => {
+        const snapshot = keepLastGood(
+          await snapshotCluster(name, this.sources.get(name)!, now),
+          previous.get(name),
+        );
+        await stores.snapshots.save(snapshot);
+        return snapshot;
+      }),
+    );
+    const snapshots: ClusterSnapshot[] = config.clusters.map(
+      c =>
+        fresh.find(s => s.cluster === c.name) ??
+        previous.get(c.name) ??
+        notYetCollected(c.name, Boolean(c.prometheus)),
     );
 
-    const fresh = entities.map(e =>
-      buildEntityReport(e, snapshots, config.window, now),
-    );
-    const previous = await store.getReports(fresh.map(r => r.entityRef));
-    const reports = fresh.map(r =>
-      carryForward(r, previous.get(r.entityRef.toLocaleLowerCase('en-US'))),
-    );
-    await store.saveReports(reports);
+    const entities = entity ? [entity] : await this.listMappedEntities();
+    const reports = await this.storeReports(entities, snapshots, now);
 
-    const clusters = snapshots.map(s => {
+    const result = fresh.map(s => {
       const failed = [s.kubernetes, s.prometheus].filter(
         o => o.configured && !o.ok,
       );
@@ -101,17 +133,42 @@ export class MeshCollector {
             error: failed.map(o => `${o.name}: ${o.error}`).join('; '),
           };
     });
-    for (const c of clusters.filter(x => !x.ok)) {
+    for (const c of result.filter(x => !x.ok)) {
       logger.warn(
         `Mesh collection for cluster '${c.name}' is degraded: ${c.error}`,
       );
     }
+    const durationMs = Date.now() - started;
     logger.info(
-      `Mesh collection stored ${reports.length} report(s) from ${
-        snapshots.length
-      } cluster(s) in ${Date.now() - started} ms`,
+      `Mesh collection of ${clusters.join(', ') || 'no clusters'} stored ${
+        reports.length
+      } report(s) in ${durationMs} ms`,
     );
-    return { clusters };
+    return { clusters: result, reports: reports.length, durationMs };
+  }
+
+  private async storeReports(
+    entities: Entity[],
+    snapshots: ClusterSnapshot[],
+    now: Date,
+  ): Promise<MeshReport[]> {
+    const { stores, config } = this.options;
+    const fresh = entities.map(e =>
+      buildEntityReport(e, snapshots, config.window, now),
+    );
+    const previous = await stores.reports.getReports(
+      fresh.map(r => r.entityRef),
+    );
+    const reports = fresh.map(r =>
+      carryForward(r, previous.get(r.entityRef.toLocaleLowerCase('en-US'))),
+    );
+    await stores.reports.saveReports(reports);
+    await stores.history.record(reports);
+    await stores.history.prune(
+      dayOf(now.toISOString()),
+      config.history.retentionDays,
+    );
+    return reports;
   }
 
   private async getEntity(entityRef: string): Promise<Entity> {

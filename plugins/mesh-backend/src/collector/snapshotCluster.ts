@@ -86,3 +86,57 @@ export async function snapshotCluster(
   }
   return { cluster, kubernetes, prometheus };
 }
+
+/**
+ * Keeps, for each source that failed in `fresh`, the data it gave in `previous` (and
+ * when), so a failed run loses nothing. The source stays failed: its checks are still
+ * `unknown`.
+ */
+export function keepLastGood(
+  fresh: ClusterSnapshot,
+  previous: ClusterSnapshot | undefined,
+): ClusterSnapshot {
+  if (!previous) return fresh;
+  const keep = <T>(
+    now: SourceOutcome<T>,
+    before: SourceOutcome<T>,
+  ): SourceOutcome<T> => {
+    if (now.ok || !now.configured || !before.data) return now;
+    return {
+      ...now,
+      data: before.data,
+      lastGoodAt: before.ok ? before.fetchedAt : before.lastGoodAt,
+    };
+  };
+  return {
+    ...fresh,
+    kubernetes: keep(fresh.kubernetes, previous.kubernetes),
+    prometheus: keep(fresh.prometheus, previous.prometheus),
+  };
+}
+
+/** Stands in for a cluster that no run has collected yet. */
+export function notYetCollected(
+  cluster: string,
+  hasMetrics: boolean,
+): ClusterSnapshot {
+  const fetchedAt = new Date(0).toISOString();
+  const error = `cluster '${cluster}' has not been collected yet`;
+  return {
+    cluster,
+    kubernetes: {
+      name: 'kubernetes',
+      configured: true,
+      ok: false,
+      error,
+      fetchedAt,
+    },
+    prometheus: {
+      name: 'prometheus',
+      configured: hasMetrics,
+      ok: false,
+      error,
+      fetchedAt,
+    },
+  };
+}

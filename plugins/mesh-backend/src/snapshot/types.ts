@@ -70,6 +70,11 @@ export interface SourceOutcome<T> {
   /** Why the source failed, or the parts of its input it had to skip. */
   error?: string;
   fetchedAt: string;
+  /**
+   * Set when the source failed and `data` is what it last gave, at this time. Checks
+   * still treat the source as failed; the data serves only to show what was known.
+   */
+  lastGoodAt?: string;
   data?: T;
 }
 

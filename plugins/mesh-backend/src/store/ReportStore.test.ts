@@ -2,7 +2,8 @@ import {
   computeReadiness,
   MeshReport,
 } from '@mesh-readiness/plugin-mesh-common';
-import { createTestDatabase, TEST_DATABASES } from '../__testUtils__/databases';
+import { createTestDatabase, TEST_DATABASES } from 'mesh-devtools/databases';
+import { openStores } from '.';
 import { ReportStore } from './ReportStore';
 
 function report(
@@ -44,7 +45,7 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    store = await ReportStore.fromKnex(db.knex);
+    store = (await openStores(db.knex)).reports;
   }, 30_000);
 
   afterAll(async () => {
@@ -100,8 +101,8 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
   });
 
   it('runs the migrations idempotently', async () => {
-    await expect(ReportStore.fromKnex(db.knex)).resolves.toBeInstanceOf(
-      ReportStore,
-    );
+    await expect(
+      openStores(db.knex).then(s => s.reports),
+    ).resolves.toBeInstanceOf(ReportStore);
   });
 });

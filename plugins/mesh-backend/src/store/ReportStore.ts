@@ -1,7 +1,3 @@
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
 import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
 import { Knex } from 'knex';
 
@@ -16,31 +12,9 @@ interface ReportRow {
   score: number;
 }
 
-const migrationsDir = resolvePackagePath(
-  '@mesh-readiness/plugin-mesh-backend',
-  'migrations',
-);
-
 /** Reports per entity in the plugin's own database (SQLite or PostgreSQL). */
 export class ReportStore {
-  static async create(options: {
-    database: DatabaseService;
-    skipMigrations?: boolean;
-  }): Promise<ReportStore> {
-    const client = await options.database.getClient();
-    if (!options.skipMigrations && !options.database.migrations?.skip) {
-      await client.migrate.latest({ directory: migrationsDir });
-    }
-    return new ReportStore(client);
-  }
-
-  /** For tests and tools that manage their own knex instance. */
-  static async fromKnex(client: Knex): Promise<ReportStore> {
-    await client.migrate.latest({ directory: migrationsDir });
-    return new ReportStore(client);
-  }
-
-  private constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {}
 
   async getReport(entityRef: string): Promise<MeshReport | undefined> {
     const row = await this.db<ReportRow>(TABLE)

@@ -1,0 +1,108 @@
+import { ClusterSnapshot, SourceOutcome } from '../snapshot/types';
+import { keepLastGood, notYetCollected } from './snapshotCluster';
+
+const outcome = <T>(
+  o: Partial<SourceOutcome<T>> & Pick<SourceOutcome<T>, 'name'>,
+): SourceOutcome<T> => ({
+  configured: true,
+  ok: true,
+  fetchedAt: '2026-11-25T10:05:00.000Z',
+  ...o,
+});
+
+const facts = (marker: string) => ({
+  namespaces: {},
+  workloads: [],
+  resources: {},
+  unavailable: [],
+  absent: [marker],
+  objectCount: 0,
+});
+const metrics = (marker: string) => ({
+  window: '5m',
+  workloads: {},
+  problems: [marker],
+  queries: 4,
+});
+
+function snapshot(
+  k: Partial<SourceOutcome<any>>,
+  p: Partial<SourceOutcome<any>>,
+): ClusterSnapshot {
+  return {
+    cluster: 'eu',
+    kubernetes: outcome({ name: 'kubernetes', ...k }),
+    prometheus: outcome({ name: 'prometheus', ...p }),
+  };
+}
+
+describe('keepLastGood', () => {
+  const previous = snapshot(
+    { data: facts('old-k8s'), fetchedAt: '2026-11-25T10:00:00.000Z' },
+    { data: metrics('old-prom'), fetchedAt: '2026-11-25T10:00:00.000Z' },
+  );
+
+  it('keeps fresh data when every source answered', () => {
+    const fresh = snapshot(
+      { data: facts('new-k8s') },
+      { data: metrics('new-prom') },
+    );
+    expect(keepLastGood(fresh, previous)).toEqual(fresh);
+  });
+
+  it('keeps the last good data of a failed source, still marked failed, with its time', () => {
+    const fresh = snapshot(
+      { data: facts('new-k8s') },
+      { ok: false, error: 'ECONNREFUSED' },
+    );
+    const kept = keepLastGood(fresh, previous);
+    expect(kept.kubernetes).toEqual(fresh.kubernetes);
+    expect(kept.prometheus).toEqual({
+      name: 'prometheus',
+      configured: true,
+      ok: false,
+      error: 'ECONNREFUSED',
+      fetchedAt: '2026-11-25T10:05:00.000Z',
+      data: metrics('old-prom'),
+      lastGoodAt: '2026-11-25T10:00:00.000Z',
+    });
+  });
+
+  it('carries the original time through consecutive failures', () => {
+    const failedOnce = keepLastGood(
+      snapshot({ data: facts('k') }, { ok: false, error: 'down' }),
+      previous,
+    );
+    const failedTwice = keepLastGood(
+      snapshot(
+        { data: facts('k'), fetchedAt: '2026-11-25T10:10:00.000Z' },
+        { ok: false, error: 'down', fetchedAt: '2026-11-25T10:10:00.000Z' },
+      ),
+      failedOnce,
+    );
+    expect(failedTwice.prometheus.lastGoodAt).toBe('2026-11-25T10:00:00.000Z');
+    expect(failedTwice.prometheus.data).toEqual(metrics('old-prom'));
+  });
+
+  it('has nothing to keep on the first run, or for an unconfigured source', () => {
+    const fresh = snapshot(
+      { ok: false, error: 'no such directory' },
+      { configured: false, ok: false },
+    );
+    expect(keepLastGood(fresh, undefined)).toEqual(fresh);
+    expect(keepLastGood(fresh, previous).prometheus).toEqual(fresh.prometheus);
+  });
+});
+
+describe('notYetCollected', () => {
+  it('fails both sources with the reason, without data', () => {
+    const s = notYetCollected('us', true);
+    expect(s.kubernetes).toMatchObject({
+      ok: false,
+      error: "cluster 'us' has not been collected yet",
+    });
+    expect(s.prometheus).toMatchObject({ ok: false, configured: true });
+    expect(s.kubernetes.data).toBeUndefined();
+    expect(notYetCollected('us', false).prometheus.configured).toBe(false);
+  });
+});

@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { createLimiter, Limiter } from './limit';
+import { TracingOptions } from './types';
+
+/** The request never got an HTTP answer: connection refused or reset, DNS, timeout. */
+export class TransportError extends Error {
+  constructor(message: string, readonly reason: string) {
+    super(message);
+  }
+}
+
+export interface HttpAnswer {
+  url: string;
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/** The first `max` characters of a body, on one line, for an error message. */
+export function snippet(text: string, max = 120): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (!flat) return '(empty body)';
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+export function describeFetchError(e: unknown, timeoutMs: number): string {
+  const err = e as Error & {
+    cause?: {
+      code?: string;
+      message?: string;
+      errors?: Array<{ code?: string }>;
+    };
+  };
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
+    return `no answer within ${timeoutMs} ms`;
+  }
+  return (
+    err?.cause?.code ??
+    err?.cause?.errors?.find(x => x.code)?.code ??
+    err?.cause?.message ??
+    err?.message ??
+    String(e)
+  );
+}
+
+/** The first issue of a zod error, with where it is: `resourceSpans.0.scopeSpans: expected array`. */
+export function describeZodError(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const where = issue.path.map(String).join('.');
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+/** Strips trailing slashes and checks the URL is http(s), so errors name a usable URL. */
+export function normalizeBaseUrl(backend: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`${backend} url '${url}' is not a valid URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`${backend} url '${url}' must be http or https`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * The HTTP side of one `fetch()` of an HTTP tracing source: every request goes through
+ * one limiter (so the back end never sees more than `concurrency` requests in flight from
+ * this fetch, searches and per-trace gets together), has its own timeout, and is counted.
+ * Transport failures are counted apart, so the source can tell "the back end is down"
+ * (every request failed that way) from "one query failed".
+ */
+export class HttpRun {
+  requests = 0;
+  private dataRequests = 0;
+  private transportFailures = 0;
+  private lastTransportError = '';
+  private readonly limit: Limiter;
+
+  constructor(
+    readonly backend: string,
+    readonly baseUrl: string,
+    private readonly options: TracingOptions,
+  ) {
+    this.limit = createLimiter(options.concurrency);
+  }
+
+  url(path: string, params?: URLSearchParams): string {
+    const query = params?.toString();
+    return `${this.baseUrl}${path}${query ? `?${query}` : ''}`;
+  }
+
+  /**
+   * GETs a URL. Rejects only with a TransportError; any HTTP status is an answer. A
+   * `probe` (API detection) is counted in `requests` but not in the "every request
+   * failed" rule, which is about the data requests.
+   */
+  get(
+    url: string,
+    { accept = 'application/json', probe = false } = {},
+  ): Promise<HttpAnswer> {
+    return this.limit(async () => {
+      this.requests += 1;
+      if (!probe) this.dataRequests += 1;
+      try {
+        const response = await fetch(url, {
+          headers: { accept, ...this.options.headers },
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+        const text = await response.text();
+        return {
+          url,
+          status: response.status,
+          contentType: response.headers.get('content-type') ?? '',
+          text,
+        };
+      } catch (e) {
+        const reason = describeFetchError(e, this.options.timeoutMs);
+        if (!probe) {
+          this.transportFailures += 1;
+          this.lastTransportError = reason;
+        }
+        throw new TransportError(
+          `${this.backend} at ${url} did not answer: ${reason}`,
+          reason,
+        );
+      }
+    });
+  }
+
+  /**
+   * Throws when data requests were sent and every one failed without an HTTP answer
+   * (connection refused or reset, DNS, timeout): the back end is down for this fetch, and
+   * one clear error says so instead of a problem per service.
+   */
+  assertReachable(): void {
+    if (this.dataRequests > 0 && this.transportFailures === this.dataRequests) {
+      const what = this.lastTransportError.startsWith('no answer within')
+        ? 'is not answering'
+        : 'is unreachable';
+      throw new Error(
+        `${this.backend} at ${this.baseUrl} ${what}: ${this.lastTransportError} (all ${this.dataRequests} requests failed)`,
+      );
+    }
+  }
+
+  /** An HTTP answer that is not a success, as an error naming the back end and URL. */
+  httpError(answer: HttpAnswer, detail?: string): Error {
+    return new Error(
+      `${this.backend} at ${answer.url} answered HTTP ${answer.status}: ${
+        detail ?? snippet(answer.text)
+      }`,
+    );
+  }
+
+  /** Parses an answer's JSON, or throws an error that quotes the start of the body. */
+  json(answer: HttpAnswer): unknown {
+    try {
+      return JSON.parse(answer.text);
+    } catch {
+      throw new Error(
+        `${this.backend} at ${answer.url} answered HTTP ${
+          answer.status
+        } with a body that is not JSON: ${snippet(answer.text)}`,
+      );
+    }
+  }
+
+  /** Validates a parsed answer, or throws an error naming the back end, URL and first issue. */
+  validate<T>(answer: HttpAnswer, schema: z.ZodType<T>, json: unknown): T {
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new Error(
+        `${this.backend} at ${
+          answer.url
+        } answered in an unexpected shape: ${describeZodError(parsed.error)}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  /** Wraps an error thrown while mapping an answer (a bad id) with the back end and URL. */
+  shapeError(answer: HttpAnswer, e: unknown): Error {
+    return new Error(
+      `${this.backend} at ${answer.url} answered in an unexpected shape: ${
+        (e as Error).message
+      }`,
+    );
+  }
+}
+
+export function isSuccess(answer: HttpAnswer): boolean {
+  return answer.status >= 200 && answer.status < 300;
+}

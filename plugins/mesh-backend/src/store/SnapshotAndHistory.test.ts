@@ -1,0 +1,173 @@
+import { createTestDatabase, TEST_DATABASES } from 'mesh-devtools/databases';
+import {
+  computeReadiness,
+  MeshReport,
+} from '@mesh-readiness/plugin-mesh-common';
+import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
+import { ClusterSnapshot } from '../snapshot/types';
+import { MeshStores, openStores } from '.';
+
+function snapshot(cluster: string, pods: number): ClusterSnapshot {
+  const objects = Array.from({ length: pods }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `web-${i}`,
+      namespace: 'shop',
+      labels: { app: 'web' },
+      annotations: {
+        'sidecar.istio.io/status': '{"containers":["istio-proxy"]}',
+      },
+    },
+    spec: {
+      containers: [
+        { name: 'web' },
+        { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.1' },
+      ],
+    },
+  }));
+  const fetchedAt = '2026-11-25T10:00:00.000Z';
+  return {
+    cluster,
+    kubernetes: {
+      name: 'kubernetes',
+      configured: true,
+      ok: true,
+      fetchedAt,
+      data: buildKubernetesFacts(objects),
+    },
+    prometheus: {
+      name: 'prometheus',
+      configured: true,
+      ok: false,
+      error: 'Prometheus at http://prom:9090 is unreachable: ECONNREFUSED',
+      fetchedAt,
+      lastGoodAt: '2026-11-25T09:55:00.000Z',
+      data: { window: '5m', workloads: {}, problems: [], queries: 4 },
+    },
+  };
+}
+
+function report(
+  entityRef: string,
+  generatedAt: string,
+  statuses: Record<string, MeshReport['checks'][number]['status']>,
+): MeshReport {
+  const checks = Object.entries(statuses).map(([id, status]) => ({
+    id,
+    title: id,
+    category: 'mesh',
+    status,
+    summary: `${id} is ${status}`,
+    evidence: {},
+  }));
+  return {
+    entityRef,
+    generatedAt,
+    stale: false,
+    mesh: { provider: 'istio', dataPlane: 'sidecar' },
+    workloads: [],
+    health: {
+      status: 'healthy',
+      requestsPerSecond: 1,
+      successRate: 1,
+      latencyMs: { p50: 1, p95: 2, p99: 3 },
+    },
+    checks,
+    readiness: computeReadiness(checks),
+    sources: [],
+  };
+}
+
+describe.each(TEST_DATABASES)('snapshots and history on %s', kind => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let stores: MeshStores;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    stores = await openStores(db.knex);
+  }, 30_000);
+
+  afterAll(async () => {
+    await db?.dispose();
+  });
+
+  it('stores the latest snapshot per cluster and reads it back exactly', async () => {
+    await stores.snapshots.save(snapshot('eu', 2));
+    await stores.snapshots.save(snapshot('eu', 3000));
+    await stores.snapshots.save(snapshot('us', 1));
+    const loaded = await stores.snapshots.load(['eu', 'us', 'never-collected']);
+    expect([...loaded.keys()].sort()).toEqual(['eu', 'us']);
+    expect(loaded.get('eu')).toEqual(snapshot('eu', 3000));
+    expect(loaded.get('eu')!.kubernetes.data!.workloads).toHaveLength(3000);
+  });
+
+  it('keeps one point per entity per day, the day’s latest', async () => {
+    await stores.history.record([
+      report('component:default/web', '2026-11-24T08:00:00.000Z', {
+        'mesh.enrollment': 'fail',
+        'health.golden-signals': 'pass',
+      }),
+      report('component:default/api', '2026-11-24T08:00:00.000Z', {
+        'mesh.enrollment': 'pass',
+      }),
+    ]);
+    await stores.history.record([
+      report('component:default/web', '2026-11-24T20:00:00.000Z', {
+        'mesh.enrollment': 'warn',
+        'health.golden-signals': 'pass',
+      }),
+    ]);
+    await stores.history.record([
+      report('Component:default/Web', '2026-11-25T08:00:00.000Z', {
+        'mesh.enrollment': 'pass',
+        'health.golden-signals': 'pass',
+      }),
+    ]);
+    const points = await stores.history.get(
+      'component:default/web',
+      '2026-11-01',
+    );
+    expect(points).toEqual([
+      {
+        day: '2026-11-24',
+        score: 75,
+        level: 'nearly-ready',
+        statuses: {
+          'mesh.enrollment': 'warn',
+          'health.golden-signals': 'pass',
+        },
+      },
+      {
+        day: '2026-11-25',
+        score: 100,
+        level: 'production-ready',
+        statuses: {
+          'mesh.enrollment': 'pass',
+          'health.golden-signals': 'pass',
+        },
+      },
+    ]);
+    expect(
+      await stores.history.get('component:default/web', '2026-11-25'),
+    ).toHaveLength(1);
+  });
+
+  it('prunes points older than the retention', async () => {
+    await stores.history.record([
+      report('component:default/old', '2026-08-01T08:00:00.000Z', {
+        'mesh.enrollment': 'pass',
+      }),
+      report('component:default/old', '2026-10-26T08:00:00.000Z', {
+        'mesh.enrollment': 'pass',
+      }),
+    ]);
+    const removed = await stores.history.prune('2026-11-25', 30);
+    expect(removed).toBe(1);
+    expect(
+      (await stores.history.get('component:default/old', '2026-01-01')).map(
+        p => p.day,
+      ),
+    ).toEqual(['2026-10-26']);
+  });
+});
