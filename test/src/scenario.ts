@@ -43,6 +43,8 @@ export interface ScenarioCluster {
   metrics?: TrafficSpec;
   /** With source `api`: resources the service account may not list, e.g. `pods`. */
   forbidden?: string[];
+  /** A directory of Jaeger API JSON exports, read by the `files` tracing source. */
+  tracesDir?: string;
 }
 
 export interface Scenario {
@@ -95,6 +97,9 @@ export function loadScenario(dir: string): Scenario {
           source: 'manifests',
           kubernetesDir: path.join(dir, 'kubernetes'),
           metrics: metricsIn(dir),
+          tracesDir: fs.existsSync(path.join(dir, 'traces'))
+            ? path.join(dir, 'traces')
+            : undefined,
         },
       ];
   return {

@@ -167,6 +167,7 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
       expect(reported.map(s => `${s.cluster}/${s.name}`).sort()).toEqual(
         scenario.clusters
           .flatMap(c => [
+            ...(c.tracesDir ? [`${c.name}/tracing`] : []),
             `${c.name}/kubernetes`,
             ...(c.metrics ? [`${c.name}/prometheus`] : []),
           ])

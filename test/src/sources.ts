@@ -56,6 +56,9 @@ export async function startScenarioSources(scenario: Scenario): Promise<{
         name: c.name,
         kubernetes,
         ...(prometheus ? { prometheus } : {}),
+        ...(c.tracesDir
+          ? { tracing: { type: 'files', dir: c.tracesDir } }
+          : {}),
       });
     }
   } catch (e) {

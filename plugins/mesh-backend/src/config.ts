@@ -222,7 +222,10 @@ export function readMeshConfig(
             timeoutMs,
           }
         : undefined,
-      tracing: c.tracing,
+      tracing: c.tracing && {
+        ...c.tracing,
+        ...(c.tracing.dir ? { dir: path.resolve(baseDir, c.tracing.dir) } : {}),
+      },
     };
   });
 

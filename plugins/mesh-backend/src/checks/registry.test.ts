@@ -197,9 +197,29 @@ describe('check registry', () => {
       expect(missingSource(['kubernetes', 'prometheus'], ctx)).toBeUndefined();
     });
 
-    it('ignores the sources it does not collect (tracing, catalog)', () => {
+    it('ignores the catalog, which is not a collected source', () => {
       const ctx = contextFor([snapshot('prod', healthyCheckout())]);
-      expect(missingSource(['tracing', 'catalog'], ctx)).toBeUndefined();
+      expect(missingSource(['catalog'], ctx)).toBeUndefined();
+    });
+
+    it('names a missing tracing back end for checks that need traces', () => {
+      const ctx = contextFor([snapshot('prod', healthyCheckout())]);
+      expect(missingSource(['tracing'], ctx)).toBe(
+        "No tracing back end is configured for cluster 'prod' (mesh.clusters[].tracing).",
+      );
+      ctx.snapshots[0] = {
+        ...ctx.snapshots[0],
+        tracing: {
+          name: 'tracing',
+          configured: true,
+          ok: false,
+          fetchedAt: '2026-03-01T10:00:00.000Z',
+          error: 'Jaeger at http://jaeger:16686 is unreachable: ECONNREFUSED',
+        },
+      };
+      expect(missingSource(['tracing'], ctx)).toBe(
+        "The tracing source of cluster 'prod' failed: Jaeger at http://jaeger:16686 is unreachable: ECONNREFUSED",
+      );
     });
 
     it('names an unconfigured Kubernetes source', () => {

@@ -43,6 +43,12 @@ export function unknownResults(
   );
 }
 
+const SOURCE_LABEL = {
+  kubernetes: 'Kubernetes source',
+  prometheus: 'Prometheus',
+  tracing: 'tracing back end',
+};
+
 /**
  * Why a check cannot be judged from these snapshots: a source it needs failed or is not
  * configured for a cluster the entity runs in. Gating here, in one place, is what
@@ -55,18 +61,17 @@ export function missingSource(
   const withWorkloads = new Set(ctx.workloads.map(w => w.cluster));
   for (const snapshot of ctx.snapshots) {
     for (const source of sources) {
-      if (source !== 'kubernetes' && source !== 'prometheus') continue;
+      if (source === 'catalog') continue;
       // Metrics matter only where the entity runs; a cluster whose objects could not be
       // read might hold its workloads, so its Kubernetes failure always counts.
-      if (source === 'prometheus' && !withWorkloads.has(snapshot.cluster))
+      if (source !== 'kubernetes' && !withWorkloads.has(snapshot.cluster))
         continue;
-      const outcome = snapshot[source];
+      const outcome = snapshot[source] ?? {
+        configured: false,
+        ok: false,
+      };
       if (!outcome.configured) {
-        return `No ${
-          source === 'prometheus' ? 'Prometheus' : 'Kubernetes source'
-        } is configured for cluster '${
-          snapshot.cluster
-        }' (mesh.clusters[].${source}).`;
+        return `No ${SOURCE_LABEL[source]} is configured for cluster '${snapshot.cluster}' (mesh.clusters[].${source}).`;
       }
       if (!outcome.ok) {
         return `The ${source} source of cluster '${snapshot.cluster}' failed: ${

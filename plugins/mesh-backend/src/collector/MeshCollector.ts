@@ -115,7 +115,7 @@ export class MeshCollector {
       c =>
         fresh.find(s => s.cluster === c.name) ??
         previous.get(c.name) ??
-        notYetCollected(c.name, Boolean(c.prometheus)),
+        notYetCollected(c.name, Boolean(c.prometheus), Boolean(c.tracing)),
     );
 
     const entities = entity ? [entity] : await this.listMappedEntities();

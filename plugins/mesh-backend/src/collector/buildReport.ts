@@ -26,8 +26,8 @@ const UNKNOWN_HEALTH = (reason: string): HealthSummary => ({
 
 export function sourceStatuses(snapshots: ClusterSnapshot[]): SourceStatus[] {
   return snapshots.flatMap(s =>
-    [s.kubernetes, s.prometheus]
-      .filter(o => o.configured)
+    [s.kubernetes, s.prometheus, s.tracing]
+      .filter((o): o is NonNullable<typeof o> => Boolean(o?.configured))
       .map(o => ({
         name: o.name,
         cluster: s.cluster,

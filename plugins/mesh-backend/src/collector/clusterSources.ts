@@ -8,10 +8,13 @@ import {
   MetricsSource,
   PrometheusSource,
 } from '../sources/prometheus/PrometheusSource';
+import { createTracingSource } from '../sources/tracing/createTracingSource';
+import { TracingSource } from '../sources/tracing/types';
 
 export interface ClusterSources {
   kubernetes: KubernetesSource;
   metrics?: MetricsSource;
+  tracing?: TracingSource;
 }
 
 export type ClusterSourcesFactory = (
@@ -67,4 +70,5 @@ export const createClusterSources: ClusterSourcesFactory = (
         cluster.prometheus.url,
       )
     : undefined,
+  tracing: cluster.tracing ? createTracingSource(cluster.tracing) : undefined,
 });

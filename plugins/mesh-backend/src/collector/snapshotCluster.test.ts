@@ -1,5 +1,12 @@
 import { ClusterSnapshot, SourceOutcome } from '../snapshot/types';
-import { keepLastGood, notYetCollected } from './snapshotCluster';
+import { TracingFetchRequest } from '../sources/tracing/types';
+import {
+  keepLastGood,
+  notYetCollected,
+  snapshotCluster,
+  traceServiceNames,
+  TRACING_LOOKBACK_MS,
+} from './snapshotCluster';
 
 const outcome = <T>(
   o: Partial<SourceOutcome<T>> & Pick<SourceOutcome<T>, 'name'>,
@@ -104,5 +111,109 @@ describe('notYetCollected', () => {
     expect(s.prometheus).toMatchObject({ ok: false, configured: true });
     expect(s.kubernetes.data).toBeUndefined();
     expect(notYetCollected('us', false).prometheus.configured).toBe(false);
+  });
+});
+
+describe('snapshotCluster with a tracing back end', () => {
+  const objects = [
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'reviews-1',
+        namespace: 'bookinfo',
+        labels: { app: 'reviews' },
+      },
+      spec: {
+        containers: [
+          { name: 'reviews' },
+          { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.27.1' },
+        ],
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: 'legacy-1',
+        namespace: 'bookinfo',
+        labels: { app: 'legacy' },
+      },
+      spec: { containers: [{ name: 'legacy' }] },
+    },
+  ];
+  const kubernetes = {
+    description: 'fixture',
+    fetch: async () => ({ objects, problems: [], requests: 1 }),
+  };
+  const now = new Date('2026-11-25T10:00:00.000Z');
+
+  it('samples the trace service names of meshed workloads over the lookback', async () => {
+    const requests: TracingFetchRequest[] = [];
+    const snapshot = await snapshotCluster(
+      'eu',
+      {
+        kubernetes,
+        tracing: {
+          description: 'Jaeger http://jaeger:16686',
+          fetch: async req => {
+            requests.push(req);
+            return {
+              traces: [],
+              perService: {},
+              problems: ['search for reviews timed out'],
+              requests: 2,
+            };
+          },
+        },
+      },
+      now,
+    );
+    expect(requests).toEqual([
+      {
+        services: ['reviews', 'reviews.bookinfo'],
+        start: new Date(now.getTime() - TRACING_LOOKBACK_MS),
+        end: now,
+      },
+    ]);
+    expect(snapshot.tracing).toMatchObject({
+      name: 'tracing',
+      configured: true,
+      ok: true,
+      error:
+        '1 part(s) of Jaeger http://jaeger:16686 skipped: search for reviews timed out',
+    });
+  });
+
+  it('marks the tracing source failed when the back end is unreachable', async () => {
+    const snapshot = await snapshotCluster(
+      'eu',
+      {
+        kubernetes,
+        tracing: {
+          description: 'Jaeger',
+          fetch: async () => {
+            throw new Error(
+              'Jaeger at http://jaeger:16686 is unreachable: ECONNREFUSED',
+            );
+          },
+        },
+      },
+      now,
+    );
+    expect(snapshot.tracing).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(snapshot.kubernetes.ok).toBe(true);
+  });
+
+  it('has an unconfigured tracing source when none is set', async () => {
+    const snapshot = await snapshotCluster('eu', { kubernetes }, now);
+    expect(snapshot.tracing).toMatchObject({ configured: false, ok: false });
+    expect(traceServiceNames(snapshot.kubernetes.data)).toEqual([
+      'reviews',
+      'reviews.bookinfo',
+    ]);
   });
 });

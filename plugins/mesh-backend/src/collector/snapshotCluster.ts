@@ -5,11 +5,78 @@ import {
 } from '../snapshot/types';
 import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
 import { MetricsData } from '../sources/prometheus/PrometheusSource';
+import { TracingData } from '../sources/tracing/types';
 import { ClusterSources } from './clusterSources';
 
 const MAX_PROBLEMS_LISTED = 5;
 
-/** Fetches every source of one cluster concurrently and turns the answers into a snapshot. */
+/** How far back traces are sampled each run: traces are sparser than metrics. */
+export const TRACING_LOOKBACK_MS = 15 * 60_000;
+
+function outcome<T>(
+  name: SourceOutcome<T>['name'],
+  settled: PromiseSettledResult<T | undefined> | undefined,
+  fetchedAt: string,
+  problemsOf: (data: T) => string | undefined,
+): SourceOutcome<T> {
+  if (!settled) return { name, configured: false, ok: false, fetchedAt };
+  if (settled.status === 'rejected') {
+    return {
+      name,
+      configured: true,
+      ok: false,
+      fetchedAt,
+      error: (settled.reason as Error).message,
+    };
+  }
+  if (settled.value === undefined) {
+    return { name, configured: true, ok: false, fetchedAt, error: 'no answer' };
+  }
+  const error = problemsOf(settled.value);
+  return {
+    name,
+    configured: true,
+    ok: true,
+    fetchedAt,
+    data: settled.value,
+    ...(error ? { error } : {}),
+  };
+}
+
+function listProblems(what: string, problems: string[]): string | undefined {
+  if (problems.length === 0) return undefined;
+  const listed = problems.slice(0, MAX_PROBLEMS_LISTED).join('; ');
+  return `${problems.length} part(s) of ${what} skipped: ${listed}${
+    problems.length > MAX_PROBLEMS_LISTED ? '; …' : ''
+  }`;
+}
+
+/**
+ * The service names a mesh gives the traces of a cluster's meshed workloads: Istio's
+ * default `<app label>.<namespace>` (tracing-and-double-instrumentation.md §5) and the
+ * app label itself, which application SDKs usually use.
+ */
+export function traceServiceNames(
+  facts: KubernetesFacts | undefined,
+): string[] {
+  const names = new Set<string>();
+  for (const w of facts?.workloads ?? []) {
+    if (!w.pods.some(p => p.proxy || p.ambient) && !w.templateProxy) continue;
+    const app =
+      w.templateLabels.app ??
+      w.templateLabels['app.kubernetes.io/name'] ??
+      w.name;
+    names.add(`${app}.${w.namespace}`);
+    names.add(app);
+  }
+  return [...names].sort();
+}
+
+/**
+ * Fetches every source of one cluster and turns the answers into a snapshot. Kubernetes
+ * and Prometheus are fetched concurrently; tracing follows, since it samples the
+ * services the Kubernetes objects name.
+ */
 export async function snapshotCluster(
   cluster: string,
   sources: ClusterSources,
@@ -20,71 +87,47 @@ export async function snapshotCluster(
     sources.metrics ? sources.metrics.fetch(now) : Promise.resolve(undefined),
   ]);
   const fetchedAt = new Date().toISOString();
+  const kubernetesSettled: PromiseSettledResult<KubernetesFacts> =
+    k8s.status === 'fulfilled'
+      ? {
+          status: 'fulfilled',
+          value: buildKubernetesFacts(k8s.value.objects, k8s.value),
+        }
+      : k8s;
+  const kubernetes = outcome('kubernetes', kubernetesSettled, fetchedAt, () =>
+    k8s.status === 'fulfilled'
+      ? listProblems(
+          sources.kubernetes.description,
+          k8s.value.problems.map(p => `${p.location}: ${p.message}`),
+        )
+      : undefined,
+  );
+  const prometheus = outcome<MetricsData>(
+    'prometheus',
+    sources.metrics ? metrics : undefined,
+    fetchedAt,
+    data => (data.problems.length > 0 ? data.problems.join('; ') : undefined),
+  );
 
-  let kubernetes: SourceOutcome<KubernetesFacts>;
-  if (k8s.status === 'fulfilled') {
-    const problems = k8s.value.problems;
-    kubernetes = {
-      name: 'kubernetes',
-      configured: true,
-      ok: true,
-      fetchedAt,
-      data: buildKubernetesFacts(k8s.value.objects, k8s.value),
-      ...(problems.length > 0
-        ? {
-            error: `${problems.length} part(s) of ${
-              sources.kubernetes.description
-            } skipped: ${problems
-              .slice(0, MAX_PROBLEMS_LISTED)
-              .map(p => `${p.location}: ${p.message}`)
-              .join('; ')}${
-              problems.length > MAX_PROBLEMS_LISTED ? '; …' : ''
-            }`,
-          }
-        : {}),
-    };
-  } else {
-    kubernetes = {
-      name: 'kubernetes',
-      configured: true,
-      ok: false,
-      fetchedAt,
-      error: (k8s.reason as Error).message,
-    };
+  let traces: PromiseSettledResult<TracingData> | undefined;
+  if (sources.tracing) {
+    const tracing = sources.tracing;
+    [traces] = await Promise.allSettled([
+      tracing.fetch({
+        services: traceServiceNames(kubernetes.data),
+        start: new Date(now.getTime() - TRACING_LOOKBACK_MS),
+        end: now,
+      }),
+    ]);
   }
-
-  let prometheus: SourceOutcome<MetricsData>;
-  if (!sources.metrics) {
-    prometheus = {
-      name: 'prometheus',
-      configured: false,
-      ok: false,
-      fetchedAt,
-    };
-  } else if (metrics.status === 'fulfilled' && metrics.value) {
-    prometheus = {
-      name: 'prometheus',
-      configured: true,
-      ok: true,
-      fetchedAt,
-      data: metrics.value,
-      ...(metrics.value.problems.length > 0
-        ? { error: metrics.value.problems.join('; ') }
-        : {}),
-    };
-  } else {
-    prometheus = {
-      name: 'prometheus',
-      configured: true,
-      ok: false,
-      fetchedAt,
-      error:
-        metrics.status === 'rejected'
-          ? (metrics.reason as Error).message
-          : 'no answer',
-    };
-  }
-  return { cluster, kubernetes, prometheus };
+  const tracing = outcome<TracingData>(
+    'tracing',
+    traces,
+    new Date().toISOString(),
+    data =>
+      listProblems(sources.tracing?.description ?? 'tracing', data.problems),
+  );
+  return { cluster, kubernetes, prometheus, tracing };
 }
 
 /**
@@ -112,6 +155,10 @@ export function keepLastGood(
     ...fresh,
     kubernetes: keep(fresh.kubernetes, previous.kubernetes),
     prometheus: keep(fresh.prometheus, previous.prometheus),
+    tracing:
+      fresh.tracing && previous.tracing
+        ? keep(fresh.tracing, previous.tracing)
+        : fresh.tracing,
   };
 }
 
@@ -119,6 +166,7 @@ export function keepLastGood(
 export function notYetCollected(
   cluster: string,
   hasMetrics: boolean,
+  hasTracing = false,
 ): ClusterSnapshot {
   const fetchedAt = new Date(0).toISOString();
   const error = `cluster '${cluster}' has not been collected yet`;
@@ -134,6 +182,13 @@ export function notYetCollected(
     prometheus: {
       name: 'prometheus',
       configured: hasMetrics,
+      ok: false,
+      error,
+      fetchedAt,
+    },
+    tracing: {
+      name: 'tracing',
+      configured: hasTracing,
       ok: false,
       error,
       fetchedAt,

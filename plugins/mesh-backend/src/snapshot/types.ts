@@ -1,5 +1,6 @@
 import { KubeObject, UnavailableResource } from '../sources/kubernetes/types';
 import { MetricsData } from '../sources/prometheus/PrometheusSource';
+import { TracingData } from '../sources/tracing/types';
 
 export interface ProxyInfo {
   provider: 'istio' | 'linkerd';
@@ -63,7 +64,7 @@ export interface KubernetesFacts {
 
 /** What one source gave in one run. */
 export interface SourceOutcome<T> {
-  name: 'kubernetes' | 'prometheus';
+  name: 'kubernetes' | 'prometheus' | 'tracing';
   /** False when the cluster's config does not name this source at all. */
   configured: boolean;
   ok: boolean;
@@ -83,4 +84,6 @@ export interface ClusterSnapshot {
   cluster: string;
   kubernetes: SourceOutcome<KubernetesFacts>;
   prometheus: SourceOutcome<MetricsData>;
+  /** Sampled traces; absent in snapshots stored before tracing was collected. */
+  tracing?: SourceOutcome<TracingData>;
 }
