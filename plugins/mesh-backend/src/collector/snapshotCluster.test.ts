@@ -150,7 +150,7 @@ describe('snapshotCluster with a tracing back end', () => {
 
   it('samples the trace service names of meshed workloads over the lookback', async () => {
     const requests: TracingFetchRequest[] = [];
-    const snapshot = await snapshotCluster(
+    const taken = await snapshotCluster(
       'eu',
       {
         kubernetes,
@@ -176,7 +176,7 @@ describe('snapshotCluster with a tracing back end', () => {
         end: now,
       },
     ]);
-    expect(snapshot.tracing).toMatchObject({
+    expect(taken.tracing).toMatchObject({
       name: 'tracing',
       configured: true,
       ok: true,
@@ -186,7 +186,7 @@ describe('snapshotCluster with a tracing back end', () => {
   });
 
   it('marks the tracing source failed when the back end is unreachable', async () => {
-    const snapshot = await snapshotCluster(
+    const taken = await snapshotCluster(
       'eu',
       {
         kubernetes,
@@ -201,17 +201,17 @@ describe('snapshotCluster with a tracing back end', () => {
       },
       now,
     );
-    expect(snapshot.tracing).toMatchObject({
+    expect(taken.tracing).toMatchObject({
       ok: false,
       error: expect.stringContaining('ECONNREFUSED'),
     });
-    expect(snapshot.kubernetes.ok).toBe(true);
+    expect(taken.kubernetes.ok).toBe(true);
   });
 
   it('has an unconfigured tracing source when none is set', async () => {
-    const snapshot = await snapshotCluster('eu', { kubernetes }, now);
-    expect(snapshot.tracing).toMatchObject({ configured: false, ok: false });
-    expect(traceServiceNames(snapshot.kubernetes.data)).toEqual([
+    const taken = await snapshotCluster('eu', { kubernetes }, now);
+    expect(taken.tracing).toMatchObject({ configured: false, ok: false });
+    expect(traceServiceNames(taken.kubernetes.data)).toEqual([
       'reviews',
       'reviews.bookinfo',
     ]);
