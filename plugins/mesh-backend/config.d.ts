@@ -47,6 +47,8 @@ export interface Config {
         headers?: { [name: string]: string };
         /** Per-query timeout. Defaults to 30 seconds. */
         timeout?: HumanDuration | string;
+        /** Queries in flight at once (1–8). Defaults to 1, the lightest load on Prometheus. */
+        concurrency?: number;
       };
       tracing?: {
         type: 'jaeger' | 'tempo' | 'zipkin' | 'files';

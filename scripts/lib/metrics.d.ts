@@ -19,6 +19,10 @@ export function toOpenMetrics(
   spec: TrafficSpec,
   range: { start: number; end: number; step: number; origin?: number },
 ): string;
+export function openMetricsChunks(
+  spec: TrafficSpec,
+  range: { start: number; end: number; step: number; origin?: number },
+): Generator<string>;
 export function toExposition(
   spec: TrafficSpec,
   now: number,

@@ -204,16 +204,16 @@ function seriesOf(spec) {
 }
 
 /**
- * OpenMetrics text for promtool: every series sampled from `start` to `end` (seconds)
- * every `step` seconds. Families stay together and each series is in time order, as
- * promtool requires; the file ends with `# EOF`.
+ * OpenMetrics text for promtool, in chunks (one per label set), so a large fleet can be
+ * streamed to a file: every series sampled from `start` to `end` (seconds) every `step`
+ * seconds. Families stay together and each series is in time order, as promtool
+ * requires; the last chunk is `# EOF`.
  * @param {any} spec @param {{start: number, end: number, step: number, origin?: number}} range
  */
-function toOpenMetrics(spec, range) {
+function* openMetricsChunks(spec, range) {
   const origin = range.origin ?? range.start;
-  const lines = [];
   for (const f of seriesOf(spec)) {
-    lines.push(`# TYPE ${f.family} ${f.type}`);
+    yield `# TYPE ${f.family} ${f.type}\n`;
     // A histogram's buckets, count and sum share a label set; keep each set's samples
     // together and in time order.
     const groups = new Map();
@@ -224,18 +224,26 @@ function toOpenMetrics(spec, range) {
       groups.get(key).push(s);
     }
     for (const group of groups.values()) {
+      const formatted = group.map(s => `${s.name}${formatLabels(s.labels)} `);
+      const lines = [];
       for (let t = range.start; t <= range.end; t += range.step) {
-        for (const s of group) {
-          const value = s.rate * Math.max(0, t - origin);
+        group.forEach((s, i) => {
           lines.push(
-            `${s.name}${formatLabels(s.labels)} ${value.toFixed(4)} ${t}`,
+            `${formatted[i]}${(s.rate * Math.max(0, t - origin)).toFixed(
+              4,
+            )} ${t}`,
           );
-        }
+        });
       }
+      yield `${lines.join('\n')}\n`;
     }
   }
-  lines.push('# EOF');
-  return `${lines.join('\n')}\n`;
+  yield '# EOF\n';
+}
+
+/** The whole OpenMetrics text at once; see openMetricsChunks. */
+function toOpenMetrics(spec, range) {
+  return [...openMetricsChunks(spec, range)].join('');
 }
 
 /**
@@ -266,6 +274,7 @@ function toExposition(spec, now, origin) {
 
 module.exports = {
   toOpenMetrics,
+  openMetricsChunks,
   toExposition,
   seriesOf,
   latencyCdf,

@@ -4,6 +4,7 @@ export function ensurePrometheus(options?: {
 }): { prometheus: string; promtool: string };
 export function startPrometheus(options?: {
   openMetrics?: string;
+  openMetricsFile?: string;
   scrapeTargets?: string[];
   scrapeInterval?: string;
   port?: number;

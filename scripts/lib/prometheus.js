@@ -93,6 +93,7 @@ async function waitReady(url, child, timeoutMs) {
 /**
  * @param {{
  *   openMetrics?: string,
+ *   openMetricsFile?: string,
  *   scrapeTargets?: string[],
  *   scrapeInterval?: string,
  *   port?: number,
@@ -108,9 +109,10 @@ async function startPrometheus(options = {}) {
   const ownsDir = !options.dataDir;
   fs.mkdirSync(dataDir, { recursive: true });
   let backfillMs = 0;
-  if (options.openMetrics) {
-    const file = path.join(dataDir, 'backfill.om');
-    fs.writeFileSync(file, options.openMetrics);
+  if (options.openMetrics || options.openMetricsFile) {
+    const file = options.openMetricsFile ?? path.join(dataDir, 'backfill.om');
+    if (!options.openMetricsFile)
+      fs.writeFileSync(file, options.openMetrics ?? '');
     const started = Date.now();
     execFileSync(
       promtool,
@@ -120,7 +122,7 @@ async function startPrometheus(options = {}) {
       },
     );
     backfillMs = Date.now() - started;
-    fs.rmSync(file);
+    if (!options.openMetricsFile) fs.rmSync(file);
   }
   const port = options.port ?? (await freePort());
   const configFile = path.join(dataDir, 'prometheus.yml');

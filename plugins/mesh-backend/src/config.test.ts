@@ -37,6 +37,7 @@ describe('readMeshConfig', () => {
             url: 'http://127.0.0.1:9090/',
             headers: { 'X-Scope-OrgID': 'tenant-a' },
             timeout: { seconds: 10 },
+            concurrency: 4,
           },
           tracing: { type: 'jaeger', url: 'http://127.0.0.1:16686' },
         },
@@ -60,6 +61,7 @@ describe('readMeshConfig', () => {
           url: 'http://127.0.0.1:9090',
           headers: { 'X-Scope-OrgID': 'tenant-a' },
           timeoutMs: 10_000,
+          concurrency: 4,
         },
         tracing: { type: 'jaeger', url: 'http://127.0.0.1:16686' },
       },
@@ -109,7 +111,7 @@ describe('readMeshConfig', () => {
     });
   });
 
-  it('defaults the Prometheus timeout to 30 seconds and no headers', () => {
+  it('defaults the Prometheus timeout to 30 seconds, no headers, one query at a time', () => {
     const config = read({
       clusters: [cluster({ prometheus: { url: 'http://prom:9090' } })],
     });
@@ -117,7 +119,15 @@ describe('readMeshConfig', () => {
       url: 'http://prom:9090',
       headers: {},
       timeoutMs: 30_000,
+      concurrency: 1,
     });
+    expect(() =>
+      read({
+        clusters: [
+          cluster({ prometheus: { url: 'http://prom:9090', concurrency: 9 } }),
+        ],
+      }),
+    ).toThrow('mesh.clusters[0].prometheus.concurrency');
   });
 
   it.each([

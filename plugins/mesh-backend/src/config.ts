@@ -59,6 +59,7 @@ const clusterSchema = z
         url: httpUrl,
         headers: z.record(z.string(), z.string()).optional(),
         timeout: z.unknown().optional(),
+        concurrency: z.number().int().min(1).max(8).optional(),
       })
       .strict()
       .optional(),
@@ -110,6 +111,8 @@ export interface ClusterConfig {
     url: string;
     headers: Record<string, string>;
     timeoutMs: number;
+    /** Queries in flight at once. */
+    concurrency: number;
   };
   tracing?: {
     type: 'jaeger' | 'tempo' | 'zipkin' | 'files';
@@ -220,6 +223,7 @@ export function readMeshConfig(
             url: c.prometheus.url.replace(/\/+$/, ''),
             headers: c.prometheus.headers ?? {},
             timeoutMs,
+            concurrency: c.prometheus.concurrency ?? 1,
           }
         : undefined,
       tracing: c.tracing && {

@@ -59,13 +59,21 @@ export function summarizeMesh(workloads: EntityWorkload[]): {
   return { provider, dataPlane: planes.size > 1 ? 'mixed' : [...planes][0] };
 }
 
-/** The meshes a cluster already runs, judged from its pods and namespace labels. */
+const meshesByFacts = new WeakMap<object, Set<string>>();
+
+/**
+ * The meshes a cluster already runs, judged from its pods and namespace labels. Computed
+ * once per snapshot: every unmeshed entity of a fleet asks.
+ */
 export function clusterMeshes(
   snapshot: ClusterSnapshot | undefined,
 ): Set<string> {
-  const found = new Set<string>();
   const facts = snapshot?.kubernetes.data;
-  if (!facts) return found;
+  if (!facts) return new Set();
+  const cached = meshesByFacts.get(facts);
+  if (cached) return cached;
+  const found = new Set<string>();
+  meshesByFacts.set(facts, found);
   for (const w of facts.workloads) {
     for (const p of w.pods) {
       const m = podMeshing(p);

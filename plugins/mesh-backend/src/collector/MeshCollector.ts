@@ -48,6 +48,8 @@ export interface MeshCollectorOptions {
 export interface CollectionResult extends RefreshResponse {
   reports: number;
   durationMs: number;
+  /** Where the time went, in milliseconds, for the logs and the benchmark. */
+  timings: Record<string, number>;
 }
 
 /**
@@ -98,18 +100,41 @@ export class MeshCollector {
       }
     }
 
-    const previous = await stores.snapshots.load(
-      config.clusters.map(c => c.name),
-    );
-    const fresh = await Promise.all(
-      clusters.map(async name => {
-        const snapshot = keepLastGood(
-          await snapshotCluster(name, this.sources.get(name)!, now),
-          previous.get(name),
+    const timings: Record<string, number> = {};
+    const timed = async <T>(
+      phase: string,
+      work: () => Promise<T>,
+    ): Promise<T> => {
+      const t = performance.now();
+      try {
+        return await work();
+      } finally {
+        timings[phase] = Math.round(
+          (timings[phase] ?? 0) + performance.now() - t,
         );
-        await stores.snapshots.save(snapshot);
-        return snapshot;
-      }),
+      }
+    };
+
+    const previous = await timed('loadSnapshots', () =>
+      stores.snapshots.load(config.clusters.map(c => c.name)),
+    );
+    const fresh = await timed('fetchSources', () =>
+      Promise.all(
+        clusters.map(async name =>
+          keepLastGood(
+            await snapshotCluster(name, this.sources.get(name)!, now),
+            previous.get(name),
+          ),
+        ),
+      ),
+    );
+    for (const snapshot of fresh) {
+      for (const [phase, ms] of Object.entries(snapshot.timings ?? {})) {
+        timings[`${snapshot.cluster}.${phase}`] = ms;
+      }
+    }
+    await timed('saveSnapshots', () =>
+      Promise.all(fresh.map(snapshot => stores.snapshots.save(snapshot))),
     );
     const snapshots: ClusterSnapshot[] = config.clusters.map(
       c =>
@@ -118,12 +143,14 @@ export class MeshCollector {
         notYetCollected(c.name, Boolean(c.prometheus), Boolean(c.tracing)),
     );
 
-    const entities = entity ? [entity] : await this.listMappedEntities();
-    const reports = await this.storeReports(entities, snapshots, now);
+    const entities = entity
+      ? [entity]
+      : await timed('listEntities', () => this.listMappedEntities());
+    const reports = await this.storeReports(entities, snapshots, now, timed);
 
     const result = fresh.map(s => {
-      const failed = [s.kubernetes, s.prometheus].filter(
-        o => o.configured && !o.ok,
+      const failed = [s.kubernetes, s.prometheus, s.tracing].filter(
+        (o): o is NonNullable<typeof o> => Boolean(o?.configured && !o.ok),
       );
       return failed.length === 0
         ? { name: s.cluster, ok: true }
@@ -144,30 +171,33 @@ export class MeshCollector {
         reports.length
       } report(s) in ${durationMs} ms`,
     );
-    return { clusters: result, reports: reports.length, durationMs };
+    return { clusters: result, reports: reports.length, durationMs, timings };
   }
 
   private async storeReports(
     entities: Entity[],
     snapshots: ClusterSnapshot[],
     now: Date,
+    timed: <T>(phase: string, work: () => Promise<T>) => Promise<T>,
   ): Promise<MeshReport[]> {
     const { stores, config } = this.options;
-    const fresh = entities.map(e =>
-      buildEntityReport(e, snapshots, config.window, now),
+    const fresh = await timed('buildReports', async () =>
+      entities.map(e => buildEntityReport(e, snapshots, config.window, now)),
     );
-    const previous = await stores.reports.getReports(
-      fresh.map(r => r.entityRef),
+    const previous = await timed('loadReports', () =>
+      stores.reports.getReports(fresh.map(r => r.entityRef)),
     );
     const reports = fresh.map(r =>
       carryForward(r, previous.get(r.entityRef.toLocaleLowerCase('en-US'))),
     );
-    await stores.reports.saveReports(reports);
-    await stores.history.record(reports);
-    await stores.history.prune(
-      dayOf(now.toISOString()),
-      config.history.retentionDays,
-    );
+    await timed('saveReports', () => stores.reports.saveReports(reports));
+    await timed('saveHistory', async () => {
+      await stores.history.record(reports);
+      await stores.history.prune(
+        dayOf(now.toISOString()),
+        config.history.retentionDays,
+      );
+    });
     return reports;
   }
 

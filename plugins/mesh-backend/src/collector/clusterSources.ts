@@ -68,6 +68,7 @@ export const createClusterSources: ClusterSourcesFactory = (
         }),
         window,
         cluster.prometheus.url,
+        cluster.prometheus.concurrency,
       )
     : undefined,
   tracing: cluster.tracing ? createTracingSource(cluster.tracing) : undefined,

@@ -82,11 +82,23 @@ export async function snapshotCluster(
   sources: ClusterSources,
   now: Date,
 ): Promise<ClusterSnapshot> {
+  const took: Record<string, number> = {};
+  const timed = async <T>(name: string, work: Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await work;
+    } finally {
+      took[name] = Math.round(performance.now() - t);
+    }
+  };
   const [k8s, metrics] = await Promise.allSettled([
-    sources.kubernetes.fetch(),
-    sources.metrics ? sources.metrics.fetch(now) : Promise.resolve(undefined),
+    timed('kubernetes', sources.kubernetes.fetch()),
+    sources.metrics
+      ? timed('prometheus', sources.metrics.fetch(now))
+      : Promise.resolve(undefined),
   ]);
   const fetchedAt = new Date().toISOString();
+  const factsStarted = performance.now();
   const kubernetesSettled: PromiseSettledResult<KubernetesFacts> =
     k8s.status === 'fulfilled'
       ? {
@@ -94,6 +106,7 @@ export async function snapshotCluster(
           value: buildKubernetesFacts(k8s.value.objects, k8s.value),
         }
       : k8s;
+  took.kubernetesFacts = Math.round(performance.now() - factsStarted);
   const kubernetes = outcome('kubernetes', kubernetesSettled, fetchedAt, () =>
     k8s.status === 'fulfilled'
       ? listProblems(
@@ -109,6 +122,7 @@ export async function snapshotCluster(
     data => (data.problems.length > 0 ? data.problems.join('; ') : undefined),
   );
 
+  const tracingStarted = performance.now();
   let traces: PromiseSettledResult<TracingData> | undefined;
   if (sources.tracing) {
     const tracing = sources.tracing;
@@ -127,7 +141,9 @@ export async function snapshotCluster(
     data =>
       listProblems(sources.tracing?.description ?? 'tracing', data.problems),
   );
-  return { cluster, kubernetes, prometheus, tracing };
+  if (sources.tracing)
+    took.tracing = Math.round(performance.now() - tracingStarted);
+  return { cluster, kubernetes, prometheus, tracing, timings: took };
 }
 
 /**

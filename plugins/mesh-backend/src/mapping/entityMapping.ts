@@ -8,6 +8,7 @@ import {
 import { CLUSTER_NAME } from '../config';
 import {
   ClusterSnapshot,
+  KubernetesFacts,
   NamespaceFacts,
   WorkloadFacts,
 } from '../snapshot/types';
@@ -137,12 +138,21 @@ export function matchWorkloads(
   snapshots: ClusterSnapshot[],
 ): MatchedWorkload[] {
   const out: MatchedWorkload[] = [];
+  // An equality requirement narrows the candidates through the label index; the full
+  // selector is still applied to each candidate.
+  const equality = mapping.selector.find(
+    (r): r is Extract<Requirement, { values: string[] }> =>
+      r.op === 'in' && 'values' in r && r.values.length === 1,
+  );
   for (const snapshot of snapshots) {
     if (mapping.clusters && !mapping.clusters.includes(snapshot.cluster))
       continue;
     const facts = snapshot.kubernetes.data;
     if (!facts) continue;
-    for (const workload of facts.workloads) {
+    const candidates = equality
+      ? labelIndex(facts).get(`${equality.key}=${equality.values[0]}`) ?? []
+      : facts.workloads;
+    for (const workload of candidates) {
       if (
         mapping.namespaces &&
         !mapping.namespaces.includes(workload.namespace)
@@ -162,4 +172,33 @@ export function matchWorkloads(
     }
   }
   return out;
+}
+
+const indexes = new WeakMap<KubernetesFacts, Map<string, WorkloadFacts[]>>();
+
+/**
+ * Workloads by `key=value` of any label on the workload, its pod template or its pods,
+ * built once per snapshot, so mapping a fleet of entities is not entities × workloads.
+ */
+function labelIndex(facts: KubernetesFacts): Map<string, WorkloadFacts[]> {
+  let index = indexes.get(facts);
+  if (index) return index;
+  index = new Map();
+  for (const workload of facts.workloads) {
+    const keys = new Set<string>();
+    for (const labels of [
+      workload.labels,
+      workload.templateLabels,
+      ...workload.pods.map(p => p.labels),
+    ]) {
+      for (const [k, v] of Object.entries(labels)) keys.add(`${k}=${v}`);
+    }
+    for (const key of keys) {
+      const list = index.get(key);
+      if (list) list.push(workload);
+      else index.set(key, [workload]);
+    }
+  }
+  indexes.set(facts, index);
+  return index;
 }

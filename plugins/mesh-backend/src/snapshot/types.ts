@@ -86,4 +86,6 @@ export interface ClusterSnapshot {
   prometheus: SourceOutcome<MetricsData>;
   /** Sampled traces; absent in snapshots stored before tracing was collected. */
   tracing?: SourceOutcome<TracingData>;
+  /** Milliseconds each source took in the run that made this snapshot. */
+  timings?: Record<string, number>;
 }

@@ -259,3 +259,27 @@ describe('PrometheusClient faults', () => {
     });
   });
 });
+
+describe('PrometheusClient statistics', () => {
+  let prometheus: RunningPrometheus;
+  beforeAll(async () => {
+    prometheus = await startPrometheusWithTraffic(spec, 5);
+  }, 60_000);
+  afterAll(async () => {
+    await prometheus?.stop();
+  });
+
+  it("adds up Prometheus's own evaluation time when asked", async () => {
+    const client = new PrometheusClient({
+      url: prometheus.url,
+      collectStats: true,
+    });
+    await new PrometheusSource(client, '5m', prometheus.url).fetch();
+    expect(client.requests).toBe(4);
+    expect(client.evalMs).toBeGreaterThan(0);
+    expect(client.evalMs).toBeLessThan(5000);
+    const quiet = new PrometheusClient({ url: prometheus.url });
+    await quiet.instantQuery('up');
+    expect(quiet.evalMs).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { LatencyBucket } from '../../snapshot/histogram';
+import { mapLimit } from '../kubernetes/KubernetesApiSource';
 import { PrometheusClient, VectorSample } from './PrometheusClient';
 import { buildMeshQueries, LINKERD_WORKLOAD_LABELS } from './queries';
 
@@ -39,18 +40,28 @@ export class PrometheusSource implements MetricsSource {
     private readonly client: PrometheusClient,
     private readonly window: string,
     url: string,
+    /**
+     * Queries in flight. One by default: on a busy Prometheus, fleet-wide queries in
+     * parallel cost it about twice the CPU for a modest gain in wall time (measured by
+     * `npm run bench`).
+     */
+    private readonly concurrency = 1,
   ) {
     this.description = `Prometheus ${url}`;
   }
 
   async fetch(at: Date = new Date()): Promise<MetricsData> {
     const q = buildMeshQueries(this.window);
-    const [istioReq, istioLat, linkerdResp, linkerdLat] = await Promise.all([
-      this.client.instantQuery(q.istioRequests, at),
-      this.client.instantQuery(q.istioLatencyBuckets, at),
-      this.client.instantQuery(q.linkerdResponses, at),
-      this.client.instantQuery(q.linkerdLatencyBuckets, at),
-    ]);
+    const [istioReq, istioLat, linkerdResp, linkerdLat] = await mapLimit(
+      [
+        q.istioRequests,
+        q.istioLatencyBuckets,
+        q.linkerdResponses,
+        q.linkerdLatencyBuckets,
+      ],
+      this.concurrency,
+      query => this.client.instantQuery(query, at),
+    );
     const problems: string[] = [];
     const dropped =
       istioReq.dropped +
