@@ -133,8 +133,15 @@ function table(rows) {
     ['collection ms', r => r.collectionMs],
     ['Prom eval ms', r => r.prometheusEvalMs],
     ['per-entity ms', r => r.perEntityMs],
-    ['per-entity PromQL', r => r.perEntityPromqlRequests],
     ['speed-up', r => `${(r.perEntityMs / r.collectionMs).toFixed(1)}×`],
+    ['per-entity PromQL req', r => r.perEntityPromqlRequests],
+    ['per-entity k8s req', r => r.perEntityKubeRequests],
+    ['PromQL-only per-entity ms', r => r.perEntityPromqlOnlyMs],
+    [
+      'speed-up vs PromQL-only',
+      r => `${(r.perEntityPromqlOnlyMs / r.collectionMs).toFixed(1)}×`,
+    ],
+    ['Prom eval per-entity ms', r => r.perEntityPrometheusEvalMs],
     [
       'collection/eval',
       r => `${(r.collectionMs / Math.max(1, r.prometheusEvalMs)).toFixed(2)}×`,

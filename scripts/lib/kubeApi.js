@@ -183,8 +183,16 @@ async function startFixtureKubeApi(options) {
         status(500, 'InternalError', 'etcdserver: request timed out'),
       );
     }
+    // Equality label selectors (`a=b,c=d`), filtered from memory as kube-apiserver's
+    // watch cache does: per-entity clients send them.
+    const selector = (url.searchParams.get('labelSelector') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map(r => r.split('='));
     let items = (byResource.get(`${group}/${plural}`) ?? []).filter(
-      o => !namespace || (o.metadata.namespace ?? 'default') === namespace,
+      o =>
+        (!namespace || (o.metadata.namespace ?? 'default') === namespace) &&
+        selector.every(([k, v]) => (o.metadata.labels ?? {})[k] === v),
     );
     const limit = Number(url.searchParams.get('limit') ?? 0);
     const cont = url.searchParams.get('continue');
