@@ -17,10 +17,8 @@ import {
   ClusterSources,
 } from '../src/collector/clusterSources';
 import { MeshCollector } from '../src/collector/MeshCollector';
-import {
-  KubernetesApiSource,
-  mapLimit,
-} from '../src/sources/kubernetes/KubernetesApiSource';
+import { KubernetesApiSource } from '../src/sources/kubernetes/KubernetesApiSource';
+import { mapLimit } from '../src/sources/limit';
 import { kubeConfigFor } from '../src/collector/clusterSources';
 import { kubeGet } from '../src/sources/kubernetes/kubeHttp';
 import { PrometheusClient } from '../src/sources/prometheus/PrometheusClient';

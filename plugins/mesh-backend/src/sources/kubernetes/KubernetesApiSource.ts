@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
+import { mapLimit } from '../limit';
 import { kubeGet } from './kubeHttp';
 import { meshResources, resourceName, ResourceSpec } from './resources';
 import {
@@ -265,25 +266,4 @@ export class KubernetesApiSource implements KubernetesSource {
       },
     };
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` calls in flight, keeping the order. */
-export async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from(
-    { length: Math.max(1, Math.min(limit, items.length)) },
-    async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await fn(items[index]);
-      }
-    },
-  );
-  await Promise.all(workers);
-  return results;
 }

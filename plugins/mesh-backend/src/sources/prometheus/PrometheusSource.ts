@@ -1,5 +1,5 @@
 import { LatencyBucket } from '../../snapshot/histogram';
-import { mapLimit } from '../kubernetes/KubernetesApiSource';
+import { mapLimit } from '../limit';
 import { PrometheusClient, VectorSample } from './PrometheusClient';
 import { buildMeshQueries, LINKERD_WORKLOAD_LABELS } from './queries';
 

@@ -6,7 +6,7 @@ import {
   validateFetchRequest,
 } from './common';
 import { parseJaegerV1Response } from './jaegerV1';
-import { mapLimit } from './limit';
+import { mapLimit } from '../limit';
 import { parseOtlpTraces } from './otlp';
 import {
   NormalizedTrace,

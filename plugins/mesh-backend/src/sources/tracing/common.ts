@@ -1,4 +1,4 @@
-import { mapLimit } from './limit';
+import { mapLimit } from '../limit';
 import {
   DEFAULT_TRACING_OPTIONS,
   NormalizedSpan,

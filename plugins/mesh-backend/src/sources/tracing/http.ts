@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createLimiter, Limiter } from './limit';
+import { createLimiter, Limiter } from '../limit';
 import { TracingOptions } from './types';
 
 /** The request never got an HTTP answer: connection refused or reset, DNS, timeout. */

@@ -20,5 +20,5 @@ export type {
   TracingSourceConfig,
   TracingSourceType,
 } from './createTracingSource';
-export { mapLimit } from './limit';
+export { mapLimit } from '../limit';
 export { resolveTracingOptions } from './common';
