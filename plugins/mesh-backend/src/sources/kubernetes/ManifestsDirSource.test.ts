@@ -321,3 +321,38 @@ describe('parseManifestText', () => {
     expect(result.objects).toHaveLength(1);
   });
 });
+
+describe('objects whose labels break the Kubernetes syntax rules', () => {
+  it.each([
+    [
+      'a value with a space',
+      'app: "check out"',
+      "metadata.labels.app: label value 'check out' is not valid",
+    ],
+    ['a value too long', `app: ${'x'.repeat(64)}`, 'at most 63 characters'],
+    [
+      'a key with a bad prefix',
+      '"Example.COM/app": checkout',
+      "label key prefix 'Example.COM' is not a DNS subdomain",
+    ],
+  ])(
+    'skips the object with %s and says which label',
+    (_what, label, message) => {
+      const text = [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: bad',
+        '  namespace: shop',
+        '  labels:',
+        `    ${label}`,
+        '',
+      ].join('\n');
+      const { objects, problems } = parseManifestText(text, 'pods.yaml');
+      expect(objects).toEqual([]);
+      expect(problems).toEqual([
+        { location: 'pods.yaml:1', message: expect.stringContaining(message) },
+      ]);
+    },
+  );
+});

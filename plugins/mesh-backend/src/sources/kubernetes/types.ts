@@ -1,6 +1,18 @@
 import { z } from 'zod';
+import { labelKeyError, labelValueError } from './names';
 
 const stringMap = z.record(z.string(), z.string());
+
+/**
+ * Labels as the API server accepts them. Labels select workloads for entities, so an
+ * object whose labels break the syntax rules is refused rather than half-matched.
+ */
+const labelMap = stringMap.superRefine((labels, ctx) => {
+  for (const [key, value] of Object.entries(labels)) {
+    const error = labelKeyError(key) ?? labelValueError(value);
+    if (error) ctx.addIssue({ code: 'custom', message: error, path: [key] });
+  }
+});
 
 /**
  * The part of a Kubernetes object that every kind shares, checked before the object
@@ -16,7 +28,7 @@ export const kubeObjectSchema = z
         name: z.string().min(1),
         namespace: z.string().min(1).optional(),
         uid: z.string().optional(),
-        labels: stringMap.nullish(),
+        labels: labelMap.nullish(),
         annotations: stringMap.nullish(),
         ownerReferences: z
           .array(
