@@ -207,3 +207,52 @@ describe('mesh API', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('mesh API with mesh.requireAuth: false', () => {
+  let backend: TestBackend;
+
+  beforeAll(async () => {
+    backend = await startMeshBackend({
+      entities: demo.entities,
+      mesh: {
+        requireAuth: false,
+        clusters: [
+          {
+            name: 'demo',
+            kubernetes: { manifestsDir: demo.clusters[0].kubernetesDir },
+          },
+        ],
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  it('lets anonymous callers read reports and checks', async () => {
+    const report = await request(backend.server).get(
+      '/api/mesh/v1/reports/component/default/docs-site',
+    );
+    expect(report.status).toBe(200);
+    expect(report.body.readiness.level).toBe('unmapped');
+    expect(
+      (await request(backend.server).get('/api/mesh/v1/checks')).status,
+    ).toBe(200);
+    // Still 404 for what the catalog does not have.
+    expect(
+      (
+        await request(backend.server).get(
+          '/api/mesh/v1/reports/component/default/ghost',
+        )
+      ).status,
+    ).toBe(404);
+  });
+
+  it('still requires a principal to trigger a collection', async () => {
+    const res = await request(backend.server)
+      .post('/api/mesh/v1/refresh')
+      .send({});
+    expect(res.status).toBe(401);
+  });
+});
