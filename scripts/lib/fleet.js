@@ -201,4 +201,181 @@ function generateFleet(options) {
   return { objects, entities, traffic: { services } };
 }
 
-module.exports = { generateFleet };
+/**
+ * Series metrics.js leaves out for the fleet's ambient services and failures, so that
+ * every entry of the query catalog has load in proportion to the fleet: what the
+ * ingress gateway reports as the client of each ambient service (reporter="source";
+ * metrics.js writes these only for sidecar services), the 503s the gateway's own Envoy
+ * produced with no healthy upstream (flag UH, destination workload unknown) for the
+ * failing services, the L4 counters ztunnel reports for ambient workloads, and the
+ * build gauge of each namespace's waypoint. Counters are rate × elapsed time.
+ * @param {import('./metrics').TrafficSpec} traffic
+ * @returns {ExtraFamily[]}
+ */
+function extraMeshFamilies(traffic) {
+  /** @type {Map<string, ExtraFamily>} */
+  const families = new Map();
+  const family = (name, type) => {
+    let f = families.get(name);
+    if (!f) {
+      f = { family: name, type, series: [] };
+      families.set(name, f);
+    }
+    return f;
+  };
+  const gateway = {
+    source_workload: 'istio-ingressgateway',
+    source_workload_namespace: 'istio-system',
+    connection_security_policy: 'unknown',
+    job: 'kubernetes-pods',
+    namespace: 'istio-system',
+    pod: 'istio-ingressgateway-0',
+    instance: 'istio-ingressgateway-0:15020',
+  };
+  const waypoints = new Set();
+  for (const svc of traffic.services ?? []) {
+    if ((svc.provider ?? 'istio') !== 'istio') continue;
+    const responses = svc.responses ?? { 200: 1 };
+    const total = Object.values(responses).reduce((a, b) => a + Number(b), 0);
+    const service = svc.service ?? svc.workload;
+    const edge = {
+      ...gateway,
+      reporter: 'source',
+      destination_workload: svc.workload,
+      destination_workload_namespace: svc.namespace,
+      destination_service: `${service}.${svc.namespace}.svc.cluster.local`,
+      destination_service_name: service,
+      destination_service_namespace: svc.namespace,
+      request_protocol: 'http',
+      response_flags: '-',
+    };
+    if (Number(responses[503] ?? 0) / total >= 0.1) {
+      // Failed in the gateway's Envoy: the destination never saw these.
+      family('istio_requests', 'counter').series.push({
+        name: 'istio_requests_total',
+        labels: {
+          ...edge,
+          destination_workload: 'unknown',
+          destination_workload_namespace: 'unknown',
+          response_code: '503',
+          response_flags: 'UH',
+        },
+        rate: (svc.rps ?? 0) * 0.01,
+      });
+    }
+    if (svc.reporter !== 'waypoint') continue;
+    for (const [code, share] of Object.entries(responses)) {
+      family('istio_requests', 'counter').series.push({
+        name: 'istio_requests_total',
+        labels: { ...edge, response_code: code },
+        rate: ((svc.rps ?? 0) * Number(share)) / total,
+      });
+    }
+    const tcp = {
+      reporter: 'destination',
+      source_workload: 'istio-ingressgateway',
+      source_workload_namespace: 'istio-system',
+      destination_workload: svc.workload,
+      destination_workload_namespace: svc.namespace,
+      destination_service: `${service}.${svc.namespace}.svc.cluster.local`,
+      request_protocol: 'tcp',
+      connection_security_policy: 'mutual_tls',
+      job: 'ztunnel',
+      namespace: 'istio-system',
+      pod: `ztunnel-node-${svc.workload.length % 20}`,
+      instance: `ztunnel-node-${svc.workload.length % 20}:15020`,
+    };
+    family('istio_tcp_connections_opened', 'counter').series.push({
+      name: 'istio_tcp_connections_opened_total',
+      labels: tcp,
+      rate: (svc.rps ?? 0) / 20,
+    });
+    family('istio_tcp_received_bytes', 'counter').series.push({
+      name: 'istio_tcp_received_bytes_total',
+      labels: tcp,
+      rate: (svc.rps ?? 0) * 800,
+    });
+    waypoints.add(svc.namespace);
+  }
+  for (const namespace of waypoints) {
+    family('istio_build', 'gauge').series.push({
+      name: 'istio_build',
+      labels: {
+        component: 'proxy',
+        tag: '1.27.1',
+        namespace,
+        pod: `waypoint-${namespace}`,
+        job: 'waypoint',
+        instance: `waypoint-${namespace}:15020`,
+      },
+      value: 1,
+    });
+  }
+  return [...families.values()];
+}
+
+function formatLabels(labels) {
+  return `{${Object.entries(labels)
+    .map(
+      ([k, v]) =>
+        `${k}="${String(v)
+          .replace(/\\/g, '\\\\')
+          .replace(/"/g, '\\"')
+          .replace(/\n/g, '\\n')}"`,
+    )
+    .join(',')}}`;
+}
+
+/** @param {ExtraFamily} f @param {{start: number, end: number, step: number, origin?: number}} range */
+function* familySamples(f, range) {
+  const origin = range.origin ?? range.start;
+  for (const s of f.series) {
+    const prefix = `${s.name}${formatLabels(s.labels)} `;
+    const lines = [];
+    for (let t = range.start; t <= range.end; t += range.step) {
+      const value =
+        s.value !== undefined
+          ? s.value
+          : (s.rate ?? 0) * Math.max(0, t - origin);
+      lines.push(
+        `${prefix}${Number.isFinite(value) ? value.toFixed(4) : String(value)} ${t}`,
+      );
+    }
+    yield `${lines.join('\n')}\n`;
+  }
+}
+
+/**
+ * OpenMetrics chunks (as metrics.js's openMetricsChunks yields them) with the series of
+ * `extra` added: into the family of the same name, which promtool needs in one piece,
+ * or as new families before `# EOF`.
+ * @param {Iterable<string>} chunks @param {ExtraFamily[]} extra
+ * @param {{start: number, end: number, step: number, origin?: number}} range
+ */
+function* withFamilies(chunks, extra, range) {
+  const pending = new Map(extra.map(f => [f.family, f]));
+  let current;
+  for (const chunk of chunks) {
+    const type = /^# TYPE (\S+) /.exec(chunk);
+    const eof = chunk.startsWith('# EOF');
+    if ((type || eof) && current && pending.has(current)) {
+      yield* familySamples(pending.get(current), range);
+      pending.delete(current);
+    }
+    if (eof) {
+      for (const f of pending.values()) {
+        yield `# TYPE ${f.family} ${f.type}\n`;
+        yield* familySamples(f, range);
+      }
+    }
+    if (type) current = type[1];
+    yield chunk;
+  }
+}
+
+/**
+ * @typedef {{ family: string, type: 'counter' | 'gauge',
+ *   series: { name: string, labels: Record<string, string>, rate?: number, value?: number }[] }} ExtraFamily
+ */
+
+module.exports = { generateFleet, extraMeshFamilies, withFamilies };

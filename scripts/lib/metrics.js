@@ -65,7 +65,7 @@ function formatLabels(labels) {
  * @param {any} spec
  */
 function seriesOf(spec) {
-  /** @type {{family: string, type: 'counter'|'histogram', series: {name: string, labels: Record<string,string>, rate: number}[]}[]} */
+  /** @type {{family: string, type: 'counter'|'histogram'|'gauge', series: {name: string, labels: Record<string,string>, rate: number, value?: number}[]}[]} */
   const families = [];
   const family = (name, type) => {
     let f = families.find(x => x.family === name);
@@ -88,11 +88,105 @@ function seriesOf(spec) {
     const p99 = svc.latencyMs?.p99 ?? p50 * 5;
     const rpsPerPod = (svc.rps ?? 0) / pods.length;
     const provider = svc.provider ?? 'istio';
+    const reporter = svc.reporter ?? 'destination';
+    // What Prometheus scrapes from each proxy whatever its traffic: the build gauges.
+    if (svc.build !== false) {
+      for (const pod of pods) {
+        if (provider === 'istio' && reporter === 'destination') {
+          family('istio_build', 'gauge').series.push({
+            name: 'istio_build',
+            labels: {
+              component: 'proxy',
+              tag: svc.proxyVersion ?? '1.27.1',
+              namespace: svc.namespace,
+              pod,
+              job: 'kubernetes-pods',
+              instance: `${pod}:15020`,
+            },
+            rate: 0,
+            value: 1,
+          });
+        } else if (provider === 'linkerd') {
+          family('proxy_build_info', 'gauge').series.push({
+            name: 'proxy_build_info',
+            labels: {
+              git_version: svc.proxyVersion ?? 'edge-25.9.1',
+              namespace: svc.namespace,
+              pod,
+              job: 'linkerd-proxy',
+              instance: `${pod}:4191`,
+            },
+            rate: 0,
+            value: 1,
+          });
+        }
+      }
+    }
+    // Ambient without a waypoint: ztunnel's L4 view only.
+    if (provider === 'istio' && reporter === 'ztunnel') {
+      const tcp = svc.tcp ?? {};
+      const base = {
+        reporter: 'destination',
+        source_workload: svc.sourceWorkload ?? 'unknown',
+        source_workload_namespace: svc.sourceNamespace ?? 'unknown',
+        destination_workload: svc.workload,
+        destination_workload_namespace: svc.namespace,
+        destination_service: `${svc.service ?? svc.workload}.${
+          svc.namespace
+        }.svc.cluster.local`,
+        request_protocol: 'tcp',
+        response_flags: '-',
+        connection_security_policy: 'mutual_tls',
+        job: 'ztunnel',
+        namespace: 'istio-system',
+        pod: 'ztunnel-node-1',
+        instance: 'ztunnel-node-1:15020',
+      };
+      family('istio_tcp_connections_opened', 'counter').series.push({
+        name: 'istio_tcp_connections_opened_total',
+        labels: base,
+        rate: tcp.connectionsPerSecond ?? 1,
+      });
+      family('istio_tcp_received_bytes', 'counter').series.push({
+        name: 'istio_tcp_received_bytes_total',
+        labels: base,
+        rate: tcp.receivedBytesPerSecond ?? 2048,
+      });
+      continue;
+    }
+    // Requests the callers' Envoys failed themselves (no healthy upstream, no route):
+    // they exist only on the source side, with no destination workload.
+    for (const [code, failure] of Object.entries(svc.proxyFailures ?? {})) {
+      const f = /** @type {{share: number, flags: string}} */ (failure);
+      family('istio_requests', 'counter').series.push({
+        name: 'istio_requests_total',
+        labels: {
+          reporter: 'source',
+          source_workload: svc.sourceWorkload ?? 'istio-ingressgateway',
+          source_workload_namespace: svc.sourceNamespace ?? 'istio-system',
+          destination_workload: 'unknown',
+          destination_workload_namespace: 'unknown',
+          destination_service: `${svc.service ?? svc.workload}.${
+            svc.namespace
+          }.svc.cluster.local`,
+          destination_service_name: svc.service ?? svc.workload,
+          destination_service_namespace: svc.namespace,
+          request_protocol: 'http',
+          response_code: code,
+          response_flags: f.flags,
+          connection_security_policy: 'unknown',
+          job: 'kubernetes-pods',
+          namespace: svc.sourceNamespace ?? 'istio-system',
+          pod: `${svc.sourceWorkload ?? 'istio-ingressgateway'}-0`,
+          instance: `${svc.sourceWorkload ?? 'istio-ingressgateway'}-0:15020`,
+        },
+        rate: (svc.rps ?? 0) * f.share,
+      });
+    }
     for (const pod of pods) {
       for (const [code, share] of Object.entries(responses)) {
         const rate = (rpsPerPod * Number(share)) / total;
         if (provider === 'istio') {
-          const reporter = svc.reporter ?? 'destination';
           const base = {
             reporter,
             source_workload: svc.sourceWorkload ?? 'istio-ingressgateway',
@@ -199,6 +293,42 @@ function seriesOf(spec) {
         }
       }
     }
+    if (
+      provider === 'istio' &&
+      reporter === 'destination' &&
+      svc.sourceReported !== false
+    ) {
+      // The caller's proxy sees the same requests; merging keeps the higher count per
+      // code, so the figures do not double.
+      const caller = svc.sourceWorkload ?? 'istio-ingressgateway';
+      const callerNs = svc.sourceNamespace ?? 'istio-system';
+      for (const [code, share] of Object.entries(responses)) {
+        family('istio_requests', 'counter').series.push({
+          name: 'istio_requests_total',
+          labels: {
+            reporter: 'source',
+            source_workload: caller,
+            source_workload_namespace: callerNs,
+            destination_workload: svc.workload,
+            destination_workload_namespace: svc.namespace,
+            destination_service: `${svc.service ?? svc.workload}.${
+              svc.namespace
+            }.svc.cluster.local`,
+            destination_service_name: svc.service ?? svc.workload,
+            destination_service_namespace: svc.namespace,
+            request_protocol: 'http',
+            response_code: code,
+            response_flags: '-',
+            connection_security_policy: 'unknown',
+            job: 'kubernetes-pods',
+            namespace: callerNs,
+            pod: `${caller}-0`,
+            instance: `${caller}-0:15020`,
+          },
+          rate: ((svc.rps ?? 0) * Number(share)) / total,
+        });
+      }
+    }
   }
   return families;
 }
@@ -228,11 +358,8 @@ function* openMetricsChunks(spec, range) {
       const lines = [];
       for (let t = range.start; t <= range.end; t += range.step) {
         group.forEach((s, i) => {
-          lines.push(
-            `${formatted[i]}${(s.rate * Math.max(0, t - origin)).toFixed(
-              4,
-            )} ${t}`,
-          );
+          const value = s.value ?? s.rate * Math.max(0, t - origin);
+          lines.push(`${formatted[i]}${value.toFixed(4)} ${t}`);
         });
       }
       yield `${lines.join('\n')}\n`;
@@ -255,18 +382,13 @@ function toExposition(spec, now, origin) {
   const lines = [];
   for (const f of seriesOf(spec)) {
     lines.push(
-      `# TYPE ${
-        f.family === 'istio_requests' || f.family === 'response'
-          ? `${f.family}_total`
-          : f.family
-      } ${f.type}`,
+      `# TYPE ${f.type === 'counter' ? `${f.family}_total` : f.family} ${
+        f.type
+      }`,
     );
     for (const s of f.series) {
-      lines.push(
-        `${s.name}${formatLabels(s.labels)} ${(
-          s.rate * Math.max(0, now - origin)
-        ).toFixed(4)}`,
-      );
+      const value = s.value ?? s.rate * Math.max(0, now - origin);
+      lines.push(`${s.name}${formatLabels(s.labels)} ${value.toFixed(4)}`);
     }
   }
   return `${lines.join('\n')}\n`;

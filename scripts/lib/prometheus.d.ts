@@ -7,6 +7,10 @@ export function startPrometheus(options?: {
   openMetricsFile?: string;
   scrapeTargets?: string[];
   scrapeInterval?: string;
+  /** Rule files Prometheus loads (`rule_files:`). */
+  ruleFiles?: string[];
+  /** The global `evaluation_interval` of those rules; Prometheus's default is 1m. */
+  evaluationInterval?: string;
   port?: number;
   dataDir?: string;
   log?: (line: string) => void;

@@ -96,6 +96,8 @@ async function waitReady(url, child, timeoutMs) {
  *   openMetricsFile?: string,
  *   scrapeTargets?: string[],
  *   scrapeInterval?: string,
+ *   ruleFiles?: string[],
+ *   evaluationInterval?: string,
  *   port?: number,
  *   dataDir?: string,
  *   log?: (line: string) => void,
@@ -132,6 +134,15 @@ async function startPrometheus(options = {}) {
     [
       'global:',
       `  scrape_interval: ${options.scrapeInterval ?? '5s'}`,
+      ...(options.evaluationInterval
+        ? [`  evaluation_interval: ${options.evaluationInterval}`]
+        : []),
+      ...(options.ruleFiles?.length
+        ? [
+            'rule_files:',
+            ...options.ruleFiles.map(f => `  - '${path.resolve(f)}'`),
+          ]
+        : []),
       'scrape_configs:',
       ...(targets.length > 0
         ? [

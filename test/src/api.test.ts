@@ -1,5 +1,8 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
+import {
+  MESH_ERROR_CODES,
+  MeshReport,
+} from '@mesh-readiness/plugin-mesh-common';
 import path from 'node:path';
 import request from 'supertest';
 import { startPrometheus } from 'mesh-devtools/prometheus';
@@ -88,6 +91,14 @@ describe('mesh API', () => {
     expect(res.body.error.message).toMatch(
       /No mesh report for component:default\/checkout yet.*POST \/v1\/refresh/,
     );
+    // Clients match the code, not the text; Backstage's error format is kept.
+    expect(res.body.error).toMatchObject({
+      name: 'NotFoundError',
+      code: MESH_ERROR_CODES.noReportYet,
+    });
+    // An unknown entity is a plain 404 without that code.
+    const unknown = await getReport(backend, 'no-such-service');
+    expect(unknown.body.error.code).toBeUndefined();
   });
 
   it('answers an unmapped entity at once, with how to map it', async () => {
@@ -109,6 +120,7 @@ describe('mesh API', () => {
     expect(res.body.checks.map((c: { id: string }) => c.id)).toEqual([
       'mesh.enrollment',
       'health.golden-signals',
+      'observability.metrics',
     ]);
     for (const c of res.body.checks)
       expect(c.checklistLine.length).toBeGreaterThan(10);
@@ -192,12 +204,13 @@ describe('mesh API', () => {
     expect(res.body.points).toEqual([
       {
         day: today,
-        // The last run of the day had Prometheus down: golden signals unknown.
-        score: 50,
-        level: 'in-progress',
+        // The last run of the day had Prometheus down: the metric checks are unknown.
+        score: 33,
+        level: 'not-ready',
         statuses: {
           'mesh.enrollment': 'pass',
           'health.golden-signals': 'unknown',
+          'observability.metrics': 'unknown',
         },
       },
     ]);

@@ -4,6 +4,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { BackendFeature } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import meshPlugin from '@mesh-readiness/plugin-mesh-backend';
@@ -28,6 +29,8 @@ export async function startMeshBackend(options: {
    * which runs each task once at startup.
    */
   realScheduler?: boolean;
+  /** More backend features, e.g. an adopter's module that extends the mesh plugin. */
+  features?: BackendFeature[];
 }): Promise<TestBackend> {
   // The test backend does not close the databases it opens, so the test owns the
   // connection and closes it after the backend stops.
@@ -41,6 +44,7 @@ export async function startMeshBackend(options: {
   const backend = await startTestBackend({
     features: [
       meshPlugin,
+      ...(options.features ?? []),
       mockServices.database.factory({ knex }),
       ...(options.realScheduler ? [schedulerServiceFactory] : []),
       catalogServiceMock.factory({ entities: options.entities }),

@@ -10,6 +10,9 @@ import {
 import { durationToMilliseconds, JsonObject } from '@backstage/types';
 import path from 'node:path';
 import { z } from 'zod';
+import { codePattern, Tolerance } from './health/tolerances';
+import { serviceNameProblem } from './sources/tracing/common';
+import { DEFAULT_TRACING_OPTIONS } from './sources/tracing/types';
 
 /** An http(s) URL; zod's `url()` alone also accepts `prom:9090`. */
 const httpUrl = z
@@ -43,6 +46,44 @@ const kubernetesSchema = z
     },
   );
 
+/**
+ * `mesh.clusters[].tracing`, the one declaration of its shape and defaults (config.d.ts
+ * repeats it for Backstage's config validation; a test keeps the two equal).
+ */
+export const tracingSchema = z
+  .object({
+    type: z.enum(['jaeger', 'tempo', 'zipkin', 'files']),
+    url: httpUrl.optional(),
+    dir: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    maxTracesPerService: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(DEFAULT_TRACING_OPTIONS.maxTracesPerService),
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(DEFAULT_TRACING_OPTIONS.concurrency),
+    linkerdProxyService: z
+      .string()
+      .superRefine((name, ctx) => {
+        const problem = serviceNameProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .default(DEFAULT_TRACING_OPTIONS.linkerdProxyService),
+  })
+  .strict()
+  .refine(t => (t.type === 'files' ? Boolean(t.dir) : Boolean(t.url)), {
+    message: 'type `files` needs `dir`; the other types need `url`',
+  });
+
+/** A cluster's tracing back end, defaults applied. */
+export type TracingConfig = z.output<typeof tracingSchema>;
+
 const clusterSchema = z
   .object({
     name: z
@@ -54,30 +95,48 @@ const clusterSchema = z
     // Optional: without it, the cluster of the same name in the Kubernetes plugin's
     // config (kubernetes.clusterLocatorMethods) is used.
     kubernetes: kubernetesSchema.optional(),
+    // Settings of adopters' own modules (sources extension point), passed through.
+    extensions: z.record(z.string(), z.unknown()).optional(),
     prometheus: z
       .object({
         url: httpUrl,
         headers: z.record(z.string(), z.string()).optional(),
         timeout: z.unknown().optional(),
         concurrency: z.number().int().min(1).max(8).optional(),
+        shards: z.number().int().min(1).max(32).optional(),
+        recordingRules: z.union([z.literal('auto'), z.boolean()]).optional(),
       })
       .strict()
       .optional(),
-    tracing: z
-      .object({
-        type: z.enum(['jaeger', 'tempo', 'zipkin', 'files']),
-        url: httpUrl.optional(),
-        dir: z.string().optional(),
-        maxTracesPerService: z.number().int().min(1).max(1000).optional(),
-        concurrency: z.number().int().min(1).max(64).optional(),
-      })
-      .strict()
-      .refine(t => (t.type === 'files' ? Boolean(t.dir) : Boolean(t.url)), {
-        message: 'type `files` needs `dir`; the other types need `url`',
-      })
-      .optional(),
+    tracing: tracingSchema.optional(),
   })
   .strict();
+
+/** Kiali's `health_config.rate[].tolerance[]`: percentages per code, protocol, direction. */
+const toleranceSchema = z
+  .object({
+    code: z
+      .string()
+      .min(1)
+      .refine(isValidCodePattern, 'must be like `5XX`, `-`, or a regular expression'),
+    degraded: z.number().min(0).max(100).optional(),
+    failure: z.number().min(0).max(100),
+    protocol: z.string().min(1).default('http|grpc'),
+    direction: z.string().min(1).default('.*'),
+  })
+  .strict()
+  .refine(t => t.degraded === undefined || t.degraded <= t.failure, {
+    message: '`degraded` must not be above `failure`',
+  });
+
+function isValidCodePattern(code: string): boolean {
+  try {
+    codePattern(code);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const meshSchema = z
   .object({
@@ -89,6 +148,12 @@ const meshSchema = z
     requireAuth: z.boolean().optional(),
     history: z
       .object({ retentionDays: z.number().int().min(1).max(3650).optional() })
+      .strict()
+      .optional(),
+    health: z
+      .object({
+        tolerances: z.array(toleranceSchema).min(1).optional(),
+      })
       .strict()
       .optional(),
     clusters: z.array(clusterSchema).optional(),
@@ -113,20 +178,20 @@ export interface ClusterConfig {
     timeoutMs: number;
     /** Queries in flight at once. */
     concurrency: number;
+    /** Namespace shards per catalog query; 1: none. */
+    shards: number;
+    recordingRules: 'auto' | boolean;
   };
-  tracing?: {
-    type: 'jaeger' | 'tempo' | 'zipkin' | 'files';
-    url?: string;
-    dir?: string;
-    maxTracesPerService?: number;
-    concurrency?: number;
-  };
+  /** Defaults applied, `dir` made absolute. */
+  tracing?: TracingConfig;
 }
 
 export interface MeshConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   window: string;
   requireAuth: boolean;
+  /** Request-health tolerances; Kiali's defaults when unset. */
+  health: { tolerances?: Tolerance[] };
   history: { retentionDays: number };
   clusters: ClusterConfig[];
 }
@@ -223,7 +288,9 @@ export function readMeshConfig(
             url: c.prometheus.url.replace(/\/+$/, ''),
             headers: c.prometheus.headers ?? {},
             timeoutMs,
-            concurrency: c.prometheus.concurrency ?? 1,
+            concurrency: c.prometheus.concurrency ?? 4,
+            shards: c.prometheus.shards ?? c.prometheus.concurrency ?? 4,
+            recordingRules: c.prometheus.recordingRules ?? 'auto',
           }
         : undefined,
       tracing: c.tracing && {
@@ -238,6 +305,7 @@ export function readMeshConfig(
     window: value.window ?? '5m',
     requireAuth: value.requireAuth ?? true,
     history: { retentionDays: value.history?.retentionDays ?? 90 },
+    health: { tolerances: value.health?.tolerances },
     clusters,
   };
 }

@@ -3,20 +3,51 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { readMeshConfig } from './config';
+import {
+  MeshCheck,
+  meshChecksExtensionPoint,
+  meshSourcesExtensionPoint,
+} from '@mesh-readiness/plugin-mesh-node';
+import { CheckRegistry } from './checks/registry';
+import {
+  createClusterSourcesFactory,
+  SourceExtensions,
+} from './collector/clusterSources';
 import { MeshCollector } from './collector/MeshCollector';
+import { readMeshConfig } from './config';
 import { createRouter } from './router';
+import { MeshAccess } from './service/access';
+import { MeshReportService } from './service/MeshReportService';
 import { openStores } from './store';
 
 /**
  * The `mesh` backend plugin: scheduled collection of mesh telemetry and configuration,
- * readiness checks, and the reports API.
+ * readiness checks, and the reports API. Wiring only.
  *
  * @public
  */
 export const meshPlugin = createBackendPlugin({
   pluginId: 'mesh',
   register(env) {
+    const customChecks: MeshCheck[] = [];
+    const sources: SourceExtensions = {
+      factories: { kubernetes: [], metrics: [], tracing: [] },
+      queriers: [],
+    };
+    env.registerExtensionPoint(meshChecksExtensionPoint, {
+      addChecks(...checks) {
+        customChecks.push(...checks);
+      },
+    });
+    env.registerExtensionPoint(meshSourcesExtensionPoint, {
+      addSourceFactory(kind, factory) {
+        (sources.factories[kind] as (typeof factory)[]).push(factory);
+      },
+      addPromQuerier(factory) {
+        sources.queriers.push(factory);
+      },
+    });
+
     env.registerInit({
       deps: {
         logger: coreServices.logger,
@@ -44,11 +75,17 @@ export const meshPlugin = createBackendPlugin({
             'No mesh.clusters configured: reports will say that nothing is collected',
           );
         }
-        for (const c of meshConfig.clusters.filter(x => x.tracing)) {
-          logger.warn(
-            `mesh.clusters '${c.name}'.tracing is accepted but not used by this version`,
-          );
-        }
+        const registry = new CheckRegistry(customChecks);
+        const rawClusters = new Map(
+          (config.getOptionalConfigArray('mesh.clusters') ?? []).map(c => [
+            c.getString('name'),
+            c,
+          ]),
+        );
+        const context = {
+          window: meshConfig.window,
+          tolerances: meshConfig.health.tolerances,
+        };
         const stores = await openStores(database);
         const collector = new MeshCollector({
           config: meshConfig,
@@ -56,6 +93,11 @@ export const meshPlugin = createBackendPlugin({
           auth,
           stores,
           logger,
+          registry,
+          context,
+          sourcesFactory: createClusterSourcesFactory(sources, name =>
+            rawClusters.get(name),
+          ),
         });
 
         // One task per cluster: with several replicas on one database the scheduler
@@ -70,32 +112,20 @@ export const meshPlugin = createBackendPlugin({
           });
         }
 
-        httpRouter.use(
-          await createRouter({
-            httpAuth,
-            auth,
-            catalog,
-            stores,
-            collector,
-            window: meshConfig.window,
-            requireAuth: meshConfig.requireAuth,
-          }),
-        );
-        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        if (!meshConfig.requireAuth) {
-          httpRouter.addAuthPolicy({
-            path: '/v1/reports',
-            allow: 'unauthenticated',
-          });
-          httpRouter.addAuthPolicy({
-            path: '/v1/checks',
-            allow: 'unauthenticated',
-          });
-          httpRouter.addAuthPolicy({
-            path: '/v1/history',
-            allow: 'unauthenticated',
-          });
-        }
+        const access = new MeshAccess({
+          httpAuth,
+          auth,
+          requireAuth: meshConfig.requireAuth,
+        });
+        const service = new MeshReportService({
+          catalog,
+          stores,
+          collector,
+          registry,
+          context,
+        });
+        httpRouter.use(await createRouter({ service, access }));
+        for (const policy of access.policies()) httpRouter.addAuthPolicy(policy);
       },
     });
   },

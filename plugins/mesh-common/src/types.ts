@@ -11,7 +11,11 @@ export type CheckStatus =
   | 'unknown'
   | 'not-applicable';
 
-export type MeshProvider = 'istio' | 'linkerd' | 'none' | 'unknown';
+/** A service mesh the plugin understands. */
+export type MeshName = 'istio' | 'linkerd';
+
+/** The mesh of an entity: one of the meshes, none at all, or unknown (source failed). */
+export type MeshProvider = MeshName | 'none' | 'unknown';
 
 export type DataPlaneMode = 'sidecar' | 'ambient' | 'mixed' | 'none';
 
@@ -36,7 +40,10 @@ export type CheckCategory =
   | 'value';
 
 /** Which collected data a check reads; a failing source turns its checks `unknown`. */
-export type SourceKind = 'kubernetes' | 'prometheus' | 'tracing' | 'catalog';
+export type CollectedSourceKind = 'kubernetes' | 'prometheus' | 'tracing';
+
+/** Which data a check reads: a collected source, or the catalog entity itself. */
+export type SourceKind = CollectedSourceKind | 'catalog';
 
 export interface CheckDefinition {
   id: string;
@@ -91,6 +98,34 @@ export interface HealthSummary {
   window?: string;
   /** Why the status is what it is, e.g. the threshold that was crossed. */
   reason?: string;
+  /**
+   * Error ratios per direction, protocol and tolerance, as the health calculator judged
+   * them (the worst decides the status).
+   */
+  ratios?: HealthRatio[];
+  /**
+   * Requests per second of failures that the callers' proxies answered themselves, by
+   * Envoy response flag (`UH` no healthy upstream, `NR` no route, `UF` connect failure…).
+   */
+  responseFlags?: Record<string, number>;
+  /** L4 figures: all the mesh reports for ambient workloads without a waypoint. */
+  tcp?: {
+    connectionsPerSecond: number;
+    receivedBytesPerSecond: number;
+    /** Share of connections over mutual TLS, 0..1. */
+    mtlsShare: number | null;
+  };
+}
+
+export interface HealthRatio {
+  direction: 'inbound' | 'outbound';
+  /** `http`, `grpc` or `http|grpc`. */
+  protocol: string;
+  /** The response codes the tolerance counts, e.g. `5XX`, `-`, `^[1-9]$|^1[0-6]$`. */
+  code: string;
+  /** Share of the protocol's requests with such a code, 0..1. */
+  ratio: number;
+  status: 'healthy' | 'degraded' | 'failing';
 }
 
 export interface SourceStatus {
@@ -155,3 +190,15 @@ export interface HistoryResponse {
   days: number;
   points: HistoryPoint[];
 }
+
+/**
+ * Machine-readable codes the API puts in `error.code` of Backstage's error body, so
+ * clients match a code rather than message text.
+ */
+export const MESH_ERROR_CODES = {
+  /** The entity exists and is mapped, but no collection has reported on it yet. */
+  noReportYet: 'MESH_NO_REPORT_YET',
+} as const;
+
+export type MeshErrorCode =
+  (typeof MESH_ERROR_CODES)[keyof typeof MESH_ERROR_CODES];

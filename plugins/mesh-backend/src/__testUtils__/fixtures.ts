@@ -4,21 +4,23 @@
  * test varies, so a test reads as the facts it is about.
  */
 import { Entity } from '@backstage/catalog-model';
-import { EntityContext, EntityWorkload } from '../checks/types';
-import { matchWorkloads, resolveEntityMapping } from '../mapping/entityMapping';
-import { decideInjection } from '../snapshot/injection';
-import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
-import { LatencyBucket } from '../snapshot/histogram';
 import {
   ClusterSnapshot,
+  EntityContext,
+  KubeObject,
   KubernetesFacts,
-  SourceOutcome,
-} from '../snapshot/types';
-import { KubeObject } from '../sources/kubernetes/types';
-import {
+  LatencyBucket,
+  MetricQuery,
+  MetricSeries,
   MetricsData,
-  WorkloadTraffic,
-} from '../sources/prometheus/PrometheusSource';
+  QUERY_CATALOG,
+  RequestRate,
+  SourceOutcome,
+  TracingData,
+} from '@mesh-readiness/plugin-mesh-node';
+import { buildEntityContext, ContextOptions } from '../context/entityContext';
+import { resolveEntityMapping } from '../mapping/entityMapping';
+import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
 
 export const FETCHED_AT = '2026-03-01T10:00:00.000Z';
 export const NOW = new Date('2026-03-01T10:00:05.000Z');
@@ -323,6 +325,23 @@ export function deploymentWithPods(
   ];
 }
 
+/** A core/v1 Service selecting pods by `selector`, with one HTTP port. */
+export function service(
+  name: string,
+  ns: string,
+  selector: StringMap,
+  ports: Array<Record<string, unknown>> = [
+    { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' },
+  ],
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns },
+    spec: { type: 'ClusterIP', selector, ports },
+  };
+}
+
 /** A StatefulSet and its ordinal pods. */
 export function statefulSetWithPods(
   name: string,
@@ -360,8 +379,21 @@ export function entity(name: string, annotations: StringMap = {}): Entity {
   };
 }
 
-/** Inbound traffic of one workload as a proxy reports it. */
-export function traffic(o: Partial<WorkloadTraffic> = {}): WorkloadTraffic {
+/**
+ * Inbound traffic of one workload in the old summary form: a test says how many
+ * requests, 5xx and 4xx per second, and `metrics()` turns it into the catalog's series.
+ */
+export interface TrafficSpec {
+  provider: 'istio' | 'linkerd';
+  /** `destination` (Istio sidecar), `waypoint` (Istio ambient L7) or `inbound` (Linkerd). */
+  reporter: 'destination' | 'waypoint' | 'inbound';
+  requestsPerSecond: number;
+  serverErrorsPerSecond: number;
+  clientErrorsPerSecond: number;
+  latencyBuckets: LatencyBucket[];
+}
+
+export function traffic(o: Partial<TrafficSpec> = {}): TrafficSpec {
   return {
     provider: 'istio',
     reporter: 'destination',
@@ -383,11 +415,65 @@ export function buckets(...pairs: Array<[number, number]>): LatencyBucket[] {
   return pairs.map(([le, rate]) => ({ le, rate }));
 }
 
+/** Every catalog entry with no series, as a Prometheus with no mesh traffic answers. */
+export function emptySeries(): MetricSeries {
+  const out = {} as Record<string, unknown>;
+  for (const [id, entry] of Object.entries(QUERY_CATALOG)) {
+    out[id] = (entry as MetricQuery<unknown>).parse([]);
+  }
+  return out as MetricSeries;
+}
+
+function specRows(t: TrafficSpec): RequestRate[] {
+  const reporter = t.reporter;
+  const ok =
+    t.requestsPerSecond - t.serverErrorsPerSecond - t.clientErrorsPerSecond;
+  const rows: RequestRate[] = [
+    { reporter, protocol: 'http', code: '200', rate: ok },
+  ];
+  if (t.serverErrorsPerSecond > 0)
+    rows.push({
+      reporter,
+      protocol: 'http',
+      code: '503',
+      rate: t.serverErrorsPerSecond,
+    });
+  if (t.clientErrorsPerSecond > 0)
+    rows.push({
+      reporter,
+      protocol: 'http',
+      code: '404',
+      rate: t.clientErrorsPerSecond,
+    });
+  return rows;
+}
+
+/**
+ * Metrics data for a snapshot: per-workload traffic specs (keyed `namespace/name`)
+ * turned into the catalog's series, plus any series given as they are.
+ */
 export function metrics(
-  workloads: Record<string, WorkloadTraffic> = {},
+  workloads: Record<string, TrafficSpec> = {},
   window = '5m',
+  extra: Partial<MetricSeries> = {},
 ): MetricsData {
-  return { window, workloads, problems: [], queries: 4 };
+  const series = emptySeries();
+  for (const [key, t] of Object.entries(workloads)) {
+    const latency = { reporter: t.reporter, buckets: t.latencyBuckets };
+    if (t.provider === 'linkerd') {
+      series.linkerdResponses[key] = specRows(t);
+      series.linkerdLatency[key] = [latency];
+    } else {
+      (series.istioRequests[key] ??= []).push(...specRows(t));
+      (series.istioLatency[key] ??= []).push(latency);
+    }
+  }
+  return {
+    window,
+    series: { ...series, ...extra },
+    problems: [],
+    queries: Object.keys(QUERY_CATALOG).length,
+  };
 }
 
 export interface SnapshotOptions {
@@ -397,6 +483,8 @@ export interface SnapshotOptions {
   kubernetes?: Partial<SourceOutcome<KubernetesFacts>>;
   /** Replaces the Prometheus outcome (for a failed or unconfigured source). */
   prometheus?: Partial<SourceOutcome<MetricsData>>;
+  /** Replaces the tracing outcome (unconfigured by default). */
+  tracing?: Partial<SourceOutcome<TracingData>>;
 }
 
 /** A cluster snapshot built from objects with the real snapshot builder. */
@@ -423,6 +511,13 @@ export function snapshot(
       data: o.metrics ?? metrics(),
       ...o.prometheus,
     },
+    tracing: {
+      name: 'tracing',
+      configured: false,
+      ok: false,
+      fetchedAt: FETCHED_AT,
+      ...o.tracing,
+    },
   };
 }
 
@@ -438,8 +533,8 @@ export const unconfiguredSource = {
 };
 
 /**
- * The context a check sees for an entity, built the way a collection run builds it:
- * mapping annotations → matched workloads → injection decision and traffic.
+ * The context a check sees for an entity, built by the same join a collection run
+ * uses (context/).
  */
 export function contextFor(
   snapshots: ClusterSnapshot[],
@@ -447,31 +542,12 @@ export function contextFor(
     'backstage.io/kubernetes-label-selector': 'app=checkout',
   },
   window = '5m',
+  options: Partial<ContextOptions> = {},
 ): EntityContext {
   const e = entity('checkout', annotations);
   const mapping = resolveEntityMapping(e);
   if (mapping.kind !== 'mapped') {
     throw new Error(`test entity is not mapped: ${JSON.stringify(mapping)}`);
   }
-  const workloads: EntityWorkload[] = matchWorkloads(mapping, snapshots).map(
-    m => ({
-      ...m,
-      injection: decideInjection(
-        m.namespace,
-        m.workload.templateLabels,
-        m.workload.templateAnnotations,
-        m.workload.hostNetwork,
-      ),
-      traffic: snapshots.find(s => s.cluster === m.cluster)!.prometheus.data
-        ?.workloads[`${m.workload.namespace}/${m.workload.name}`],
-    }),
-  );
-  return {
-    entityRef: 'component:default/checkout',
-    entity: e,
-    selectorText: mapping.selectorText,
-    workloads,
-    window,
-    snapshots,
-  };
+  return buildEntityContext(e, mapping, snapshots, { window, ...options });
 }

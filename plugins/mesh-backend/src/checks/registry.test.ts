@@ -12,14 +12,13 @@ import {
   traffic,
   unconfiguredSource,
 } from '../__testUtils__/fixtures';
-import { meshEnrollmentCheck } from './meshEnrollment';
-import {
-  CHECKS,
-  checkDefinitions,
-  missingSource,
-  runChecks,
-  unknownResults,
-} from './registry';
+import { MeshCheck } from '@mesh-readiness/plugin-mesh-node';
+import { BUILTIN_CHECKS } from './index';
+import { enrollmentCheck } from './mesh/enrollment';
+import { CheckRegistry, missingSource } from './registry';
+
+const registry = new CheckRegistry();
+const runChecks = registry.run.bind(registry);
 
 const ISTIO_NS = namespace('shop', {
   labels: { 'istio-injection': 'enabled' },
@@ -36,22 +35,65 @@ const byId = (results: CheckResult[]) =>
 
 describe('check registry', () => {
   it('registers each check under its stable id with the shared definition', () => {
-    expect(CHECKS.map(c => c.definition.id)).toEqual([
+    expect(BUILTIN_CHECKS.map(c => c.definition.id)).toEqual([
       'mesh.enrollment',
       'health.golden-signals',
+      'observability.metrics',
     ]);
-    for (const check of CHECKS) {
+    for (const check of BUILTIN_CHECKS) {
       expect(check.definition).toBe(
         CHECK_DEFINITIONS[
           check.definition.id as keyof typeof CHECK_DEFINITIONS
         ],
       );
     }
-    expect(checkDefinitions()).toEqual(CHECKS.map(c => c.definition));
+    expect(registry.definitions()).toEqual(
+      BUILTIN_CHECKS.map(c => c.definition),
+    );
+  });
+
+  it('adds custom checks after the built-in ones and refuses a duplicate id', () => {
+    const custom: MeshCheck = {
+      definition: {
+        id: 'acme.owner-on-call',
+        title: 'Owner has an on-call rota',
+        category: 'operations',
+        checklistLine: 'On-call trained on proxy debugging',
+        sources: ['catalog'],
+      },
+      evaluate: ctx => ({
+        status: 'pass',
+        summary: `${ctx.entityRef} has a rota`,
+        evidence: {},
+      }),
+    };
+    const withCustom = new CheckRegistry([custom]);
+    expect(withCustom.definitions().map(d => d.id)).toEqual([
+      ...BUILTIN_CHECKS.map(c => c.definition.id),
+      'acme.owner-on-call',
+    ]);
+    const results = byId(
+      withCustom.run(
+        contextFor([
+          snapshot('prod', healthyCheckout(), { metrics: goodMetrics() }),
+        ]),
+      ),
+    );
+    expect(results['acme.owner-on-call']).toMatchObject({
+      status: 'pass',
+      summary: 'component:default/checkout has a rota',
+      category: 'operations',
+    });
+    expect(
+      () =>
+        new CheckRegistry([
+          { ...custom, definition: enrollmentCheck.definition },
+        ]),
+    ).toThrow("Two mesh checks have the id 'mesh.enrollment'");
   });
 
   it('answers every check unknown with the same reason, with overrides', () => {
-    const results = unknownResults('No clusters are configured.', {
+    const results = registry.unknownResults('No clusters are configured.', {
       'mesh.enrollment': {
         status: 'unknown',
         summary: 'special',
@@ -73,6 +115,14 @@ describe('check registry', () => {
         id: 'health.golden-signals',
         title: CHECK_DEFINITIONS['health.golden-signals'].title,
         category: 'health',
+        status: 'unknown',
+        summary: 'No clusters are configured.',
+        evidence: {},
+      },
+      {
+        id: 'observability.metrics',
+        title: CHECK_DEFINITIONS['observability.metrics'].title,
+        category: 'observability',
         status: 'unknown',
         summary: 'No clusters are configured.',
         evidence: {},
@@ -168,7 +218,7 @@ describe('check registry', () => {
 
     it('turns a check that throws into unknown with the error', () => {
       const spy = jest
-        .spyOn(meshEnrollmentCheck, 'evaluate')
+        .spyOn(enrollmentCheck, 'evaluate')
         .mockImplementation(() => {
           throw new Error('kaboom');
         });

@@ -3,18 +3,46 @@ import {
   CheckResult,
   SourceKind,
 } from '@mesh-readiness/plugin-mesh-common';
-import { healthGoldenSignalsCheck } from './healthGoldenSignals';
-import { meshEnrollmentCheck } from './meshEnrollment';
-import { CheckOutcome, EntityContext, MeshCheck } from './types';
+import { CheckOutcome, EntityContext, MeshCheck } from '@mesh-readiness/plugin-mesh-node';
 
-/** Every implemented check, in the order the report lists them. Add a check here. */
-export const CHECKS: MeshCheck[] = [
-  meshEnrollmentCheck,
-  healthGoldenSignalsCheck,
-];
+import { BUILTIN_CHECKS } from './index';
 
-export function checkDefinitions(): CheckDefinition[] {
-  return CHECKS.map(c => c.definition);
+/**
+ * The checks of one plugin instance: the built-in ones, then those adopters' modules
+ * added through the checks extension point. Ids are unique.
+ */
+export class CheckRegistry {
+  readonly checks: MeshCheck[];
+
+  constructor(extra: MeshCheck[] = []) {
+    const ids = new Set<string>();
+    for (const check of [...BUILTIN_CHECKS, ...extra]) {
+      const id = check.definition.id;
+      if (ids.has(id)) {
+        throw new Error(
+          `Two mesh checks have the id '${id}'; a custom check needs an id of its own`,
+        );
+      }
+      ids.add(id);
+    }
+    this.checks = [...BUILTIN_CHECKS, ...extra];
+  }
+
+  definitions(): CheckDefinition[] {
+    return this.checks.map(c => c.definition);
+  }
+
+  /** Every check answered `unknown` with the same reason (e.g. the entity is not mapped). */
+  unknownResults(
+    reason: string,
+    overrides: Partial<Record<string, CheckOutcome>> = {},
+  ): CheckResult[] {
+    return unknownResults(this.checks, reason, overrides);
+  }
+
+  run(ctx: EntityContext): CheckResult[] {
+    return runChecks(this.checks, ctx);
+  }
 }
 
 function result(check: MeshCheck, outcome: CheckOutcome): CheckResult {
@@ -27,11 +55,12 @@ function result(check: MeshCheck, outcome: CheckOutcome): CheckResult {
 }
 
 /** Every check answered `unknown` with the same reason (e.g. the entity is not mapped). */
-export function unknownResults(
+function unknownResults(
+  checks: MeshCheck[],
   reason: string,
   overrides: Partial<Record<string, CheckOutcome>> = {},
 ): CheckResult[] {
-  return CHECKS.map(check =>
+  return checks.map(check =>
     result(
       check,
       overrides[check.definition.id] ?? {
@@ -103,8 +132,8 @@ export function missingKinds(
   return undefined;
 }
 
-export function runChecks(ctx: EntityContext): CheckResult[] {
-  return CHECKS.map(check => {
+function runChecks(checks: MeshCheck[], ctx: EntityContext): CheckResult[] {
+  return checks.map(check => {
     const missing =
       missingSource(check.definition.sources, ctx) ??
       missingKinds(check.requiredKinds, ctx);

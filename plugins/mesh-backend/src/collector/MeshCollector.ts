@@ -11,11 +11,12 @@ import {
 } from '@mesh-readiness/plugin-mesh-common';
 import { MeshConfig } from '../config';
 import { resolveEntityMapping } from '../mapping/entityMapping';
-import { ClusterSnapshot } from '../snapshot/types';
 import { MeshStores } from '../store';
 import { dayOf } from '../store/HistoryStore';
-import { buildEntityReport } from './buildReport';
-import { carryForward } from './carryForward';
+import { CheckRegistry } from '../checks/registry';
+import { ContextOptions } from '../context/entityContext';
+import { buildEntityReport } from '../report/buildReport';
+import { carryForward } from '../report/carryForward';
 import {
   ClusterSources,
   ClusterSourcesFactory,
@@ -26,6 +27,7 @@ import {
   notYetCollected,
   snapshotCluster,
 } from './snapshotCluster';
+import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
 
 const ENTITY_FIELDS = [
   'kind',
@@ -41,6 +43,8 @@ export interface MeshCollectorOptions {
   auth: AuthService;
   stores: MeshStores;
   logger: LoggerService;
+  registry: CheckRegistry;
+  context: ContextOptions;
   sourcesFactory?: ClusterSourcesFactory;
 }
 
@@ -182,7 +186,15 @@ export class MeshCollector {
   ): Promise<MeshReport[]> {
     const { stores, config } = this.options;
     const fresh = await timed('buildReports', async () =>
-      entities.map(e => buildEntityReport(e, snapshots, config.window, now)),
+      entities.map(e =>
+        buildEntityReport(
+          this.options.registry,
+          e,
+          snapshots,
+          this.options.context,
+          now,
+        ),
+      ),
     );
     const previous = await timed('loadReports', () =>
       stores.reports.getReports(fresh.map(r => r.entityRef)),

@@ -1,15 +1,20 @@
+import { Config, ConfigReader } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
+import {
+  KubernetesSource,
+  MeshClusterInfo,
+  MeshSourceFactory,
+  MeshSourceKinds,
+  MetricsSource,
+  PromQuerier,
+  TracingSource,
+} from '@mesh-readiness/plugin-mesh-node';
 import { ClusterConfig } from '../config';
 import { KubernetesApiSource } from '../sources/kubernetes/KubernetesApiSource';
 import { ManifestsDirSource } from '../sources/kubernetes/ManifestsDirSource';
-import { KubernetesSource } from '../sources/kubernetes/types';
 import { PrometheusClient } from '../sources/prometheus/PrometheusClient';
-import {
-  MetricsSource,
-  PrometheusSource,
-} from '../sources/prometheus/PrometheusSource';
+import { PrometheusSource } from '../sources/prometheus/PrometheusSource';
 import { createTracingSource } from '../sources/tracing/createTracingSource';
-import { TracingSource } from '../sources/tracing/types';
 
 export interface ClusterSources {
   kubernetes: KubernetesSource;
@@ -21,6 +26,19 @@ export type ClusterSourcesFactory = (
   cluster: ClusterConfig,
   window: string,
 ) => ClusterSources;
+
+/** What adopters' modules added through the sources extension point. */
+export interface SourceExtensions {
+  factories: {
+    [K in keyof MeshSourceKinds]: MeshSourceFactory<K>[];
+  };
+  queriers: Array<(cluster: MeshClusterInfo) => PromQuerier | undefined>;
+}
+
+export const NO_SOURCE_EXTENSIONS: SourceExtensions = {
+  factories: { kubernetes: [], metrics: [], tracing: [] },
+  queriers: [],
+};
 
 /** Client configuration for a live API server, from the mesh or Kubernetes plugin config. */
 export function kubeConfigFor(cluster: ClusterConfig): KubeConfig {
@@ -50,26 +68,62 @@ export function kubeConfigFor(cluster: ClusterConfig): KubeConfig {
   return kubeConfig;
 }
 
-/** Builds the sources a cluster's config names. */
-export const createClusterSources: ClusterSourcesFactory = (
-  cluster,
-  window,
-) => ({
-  kubernetes:
-    cluster.kubernetes.type === 'manifests'
-      ? new ManifestsDirSource(cluster.kubernetes.manifestsDir)
-      : new KubernetesApiSource({ kubeConfig: kubeConfigFor(cluster) }),
-  metrics: cluster.prometheus
-    ? new PrometheusSource(
+function first<T>(
+  factories: Array<(c: MeshClusterInfo) => T | undefined>,
+  info: MeshClusterInfo,
+): T | undefined {
+  for (const factory of factories) {
+    const made = factory(info);
+    if (made) return made;
+  }
+  return undefined;
+}
+
+/**
+ * Builds the sources a cluster's config names: adopters' factories first, then the
+ * built-in ones. `rawConfigOf` gives a factory the cluster's own config entry.
+ */
+export function createClusterSourcesFactory(
+  extensions: SourceExtensions = NO_SOURCE_EXTENSIONS,
+  rawConfigOf: (name: string) => Config | undefined = () => undefined,
+): ClusterSourcesFactory {
+  return (cluster, window) => {
+    const info: MeshClusterInfo = {
+      name: cluster.name,
+      config:
+        rawConfigOf(cluster.name) ?? new ConfigReader({ name: cluster.name }),
+    };
+    const prometheus = cluster.prometheus;
+    const querier = prometheus
+      ? first(extensions.queriers, info) ??
         new PrometheusClient({
-          url: cluster.prometheus.url,
-          headers: cluster.prometheus.headers,
-          timeoutMs: cluster.prometheus.timeoutMs,
-        }),
-        window,
-        cluster.prometheus.url,
-        cluster.prometheus.concurrency,
-      )
-    : undefined,
-  tracing: cluster.tracing ? createTracingSource(cluster.tracing) : undefined,
-});
+          url: prometheus.url,
+          headers: prometheus.headers,
+          timeoutMs: prometheus.timeoutMs,
+        })
+      : undefined;
+    return {
+      kubernetes:
+        first(extensions.factories.kubernetes, info) ??
+        (cluster.kubernetes.type === 'manifests'
+          ? new ManifestsDirSource(cluster.kubernetes.manifestsDir)
+          : new KubernetesApiSource({ kubeConfig: kubeConfigFor(cluster) })),
+      metrics:
+        first(extensions.factories.metrics, info) ??
+        (prometheus && querier
+          ? new PrometheusSource({
+              querier,
+              description: `Prometheus ${prometheus.url}`,
+              window,
+              concurrency: prometheus.concurrency,
+            })
+          : undefined),
+      tracing:
+        first(extensions.factories.tracing, info) ??
+        (cluster.tracing ? createTracingSource(cluster.tracing) : undefined),
+    };
+  };
+}
+
+export const createClusterSources: ClusterSourcesFactory =
+  createClusterSourcesFactory();

@@ -1,5 +1,3 @@
-import { ClusterSnapshot, SourceOutcome } from '../snapshot/types';
-import { TracingFetchRequest } from '../sources/tracing/types';
 import {
   keepLastGood,
   notYetCollected,
@@ -7,6 +5,11 @@ import {
   traceServiceNames,
   TRACING_LOOKBACK_MS,
 } from './snapshotCluster';
+import {
+  ClusterSnapshot,
+  SourceOutcome,
+  TracingFetchRequest,
+} from '@mesh-readiness/plugin-mesh-node';
 
 const outcome = <T>(
   o: Partial<SourceOutcome<T>> & Pick<SourceOutcome<T>, 'name'>,
@@ -20,14 +23,14 @@ const outcome = <T>(
 const facts = (marker: string) => ({
   namespaces: {},
   workloads: [],
-  resources: {},
+  mesh: { services: [] },
   unavailable: [],
   absent: [marker],
   objectCount: 0,
 });
 const metrics = (marker: string) => ({
   window: '5m',
-  workloads: {},
+  series: {},
   problems: [marker],
   queries: 4,
 });
@@ -40,6 +43,7 @@ function snapshot(
     cluster: 'eu',
     kubernetes: outcome({ name: 'kubernetes', ...k }),
     prometheus: outcome({ name: 'prometheus', ...p }),
+    tracing: outcome({ name: 'tracing', configured: false, ok: false }),
   };
 }
 

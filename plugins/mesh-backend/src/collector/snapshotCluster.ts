@@ -1,12 +1,13 @@
-import {
-  KubernetesFacts,
-  ClusterSnapshot,
-  SourceOutcome,
-} from '../snapshot/types';
 import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
-import { MetricsData } from '../sources/prometheus/PrometheusSource';
-import { TracingData } from '../sources/tracing/types';
+
 import { ClusterSources } from './clusterSources';
+import {
+  ClusterSnapshot,
+  KubernetesFacts,
+  MetricsData,
+  SourceOutcome,
+  TracingData,
+} from '@mesh-readiness/plugin-mesh-node';
 
 const MAX_PROBLEMS_LISTED = 5;
 

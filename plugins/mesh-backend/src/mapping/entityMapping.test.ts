@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { readMeshConfig } from '../config';
 import {
+  deployment,
   deploymentWithPods,
   entity,
   namespace,
@@ -13,6 +14,7 @@ import {
   matchWorkloads,
   resolveEntityMapping,
 } from './entityMapping';
+import { KubeObject } from '@mesh-readiness/plugin-mesh-node';
 
 const ID = 'backstage.io/kubernetes-id';
 const SELECTOR = 'backstage.io/kubernetes-label-selector';
@@ -304,5 +306,66 @@ describe('matchWorkloads', () => {
 
   it('matches nothing when nothing carries the label', () => {
     expect(refs(mapped({ [ID]: 'nothing-here' }))).toEqual([]);
+  });
+
+  describe('judges the workload and its template, never a single pod', () => {
+    // One pod of the Deployment carries a label added by hand.
+    const withStrayPod = (objects: KubeObject[]) => {
+      const first = objects.find(o => o.kind === 'Pod')!;
+      first.metadata.labels = { ...first.metadata.labels, debug: 'true' };
+      return objects;
+    };
+    const seen = snapshot('prod', [
+      namespace('shop'),
+      ...withStrayPod(deploymentWithPods('checkout', 'shop', { pods: 2 })),
+    ]);
+    // Only pods were collected: the Deployment is inferred from them.
+    const podsOnly = snapshot('prod', [
+      ...withStrayPod(
+        deploymentWithPods('checkout', 'shop', {
+          pods: 2,
+          withoutReplicaSet: true,
+        }).filter(o => o.kind === 'Pod'),
+      ),
+    ]);
+
+    it.each([
+      // `debug=true` goes through the label index; `debug` scans every workload.
+      ['debug=true', seen],
+      ['debug', seen],
+      ['app=checkout,debug=true', seen],
+      ['app=checkout,pod-template-hash=6b7f9c8d5', seen],
+      ['pod-template-hash=6b7f9c8d5', seen],
+      ['debug=true', podsOnly],
+      ['app=checkout,debug', podsOnly],
+    ])(
+      'does not match %j that only a stray pod satisfies',
+      (selector, snap) => {
+        expect(refs(mapped({ [SELECTOR]: selector }), [snap])).toEqual([]);
+      },
+    );
+
+    it.each([
+      ['app=checkout', seen, 'prod/shop/Deployment/checkout'],
+      ['app=checkout,!debug', seen, 'prod/shop/Deployment/checkout'],
+      ['app=checkout', podsOnly, 'prod/shop/Deployment/checkout'],
+    ])('still matches %j', (selector, snap, ref) => {
+      expect(refs(mapped({ [SELECTOR]: selector }), [snap])).toEqual([ref]);
+    });
+
+    it('requires the whole selector of one label set: workload labels and template labels are not mixed', () => {
+      const split = snapshot('prod', [
+        deployment('checkout', 'shop', {
+          labels: { team: 'payments' },
+          templateLabels: { app: 'checkout' },
+        }),
+      ]);
+      expect(
+        refs(mapped({ [SELECTOR]: 'team=payments,app=checkout' }), [split]),
+      ).toEqual([]);
+      expect(refs(mapped({ [SELECTOR]: 'team=payments' }), [split])).toEqual([
+        'prod/shop/Deployment/checkout',
+      ]);
+    });
   });
 });

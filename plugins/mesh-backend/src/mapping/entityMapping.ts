@@ -7,18 +7,18 @@ import {
 } from '@mesh-readiness/plugin-mesh-common';
 import { CLUSTER_NAME } from '../config';
 import {
-  ClusterSnapshot,
-  KubernetesFacts,
-  NamespaceFacts,
-  WorkloadFacts,
-} from '../snapshot/types';
-import {
   formatSelector,
   labelValueError,
   matchesSelector,
   parseLabelSelector,
   Requirement,
 } from './labelSelector';
+import {
+  ClusterSnapshot,
+  KubernetesFacts,
+  NamespaceFacts,
+  WorkloadFacts,
+} from '@mesh-readiness/plugin-mesh-node';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -158,10 +158,11 @@ export function matchWorkloads(
         !mapping.namespaces.includes(workload.namespace)
       )
         continue;
+      // Each label set must satisfy the whole selector on its own. Pod labels are not
+      // read: a label added to one pod (or pod-template-hash) must not widen the match.
       const matches =
         matchesSelector(mapping.selector, workload.labels) ||
-        matchesSelector(mapping.selector, workload.templateLabels) ||
-        workload.pods.some(p => matchesSelector(mapping.selector, p.labels));
+        matchesSelector(mapping.selector, workload.templateLabels);
       if (matches) {
         out.push({
           cluster: snapshot.cluster,
@@ -177,8 +178,9 @@ export function matchWorkloads(
 const indexes = new WeakMap<KubernetesFacts, Map<string, WorkloadFacts[]>>();
 
 /**
- * Workloads by `key=value` of any label on the workload, its pod template or its pods,
- * built once per snapshot, so mapping a fleet of entities is not entities × workloads.
+ * Workloads by `key=value` of any label on the workload or its pod template (the label
+ * sets `matchWorkloads` judges; never pod labels), built once per snapshot, so mapping a
+ * fleet of entities is not entities × workloads.
  */
 function labelIndex(facts: KubernetesFacts): Map<string, WorkloadFacts[]> {
   let index = indexes.get(facts);
@@ -186,11 +188,7 @@ function labelIndex(facts: KubernetesFacts): Map<string, WorkloadFacts[]> {
   index = new Map();
   for (const workload of facts.workloads) {
     const keys = new Set<string>();
-    for (const labels of [
-      workload.labels,
-      workload.templateLabels,
-      ...workload.pods.map(p => p.labels),
-    ]) {
+    for (const labels of [workload.labels, workload.templateLabels]) {
       for (const [k, v] of Object.entries(labels)) keys.add(`${k}=${v}`);
     }
     for (const key of keys) {

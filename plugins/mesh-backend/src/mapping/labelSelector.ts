@@ -1,4 +1,7 @@
-import { labelKeyError, labelValueError } from '../sources/kubernetes/names';
+import {
+  labelKeyError,
+  labelValueError,
+} from '@mesh-readiness/plugin-mesh-node';
 
 export { labelKeyError, labelValueError };
 

@@ -1,5 +1,8 @@
-import { decideInjection, InjectionIntent } from './injection';
-import { NamespaceFacts } from './types';
+import {
+  InjectionIntent,
+  NamespaceFacts,
+} from '@mesh-readiness/plugin-mesh-node';
+import { decideInjection } from './injection';
 
 const ns = (
   labels: Record<string, string> = {},
@@ -132,13 +135,6 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'hostNetwork pods are never injected, whatever the labels',
-    namespace: ns({ 'istio-injection': 'enabled' }),
-    podLabels: { 'sidecar.istio.io/inject': 'true' },
-    hostNetwork: true,
-    optOut: 'hostNetwork pods are never injected',
-  },
-  {
     name: 'namespace istio.io/dataplane-mode=ambient enrols pods in ambient',
     namespace: ns({ 'istio.io/dataplane-mode': 'ambient' }),
     intent: {
@@ -230,7 +226,111 @@ const cases: Case[] = [
   },
 ];
 
+// No mesh takes a hostNetwork pod: Istio's injector and istio-cni skip it, and so does
+// Linkerd's injector, whatever the labels and annotations say.
+const HOST_NETWORK_OPT_OUT = 'hostNetwork pods are never meshed';
+const hostNetworkCases: Case[] = [
+  {
+    name: 'Istio sidecar: namespace enabled and pod label inject=true',
+    namespace: ns({ 'istio-injection': 'enabled' }),
+    podLabels: { 'sidecar.istio.io/inject': 'true' },
+  },
+  {
+    name: 'Istio ambient: namespace dataplane-mode=ambient',
+    namespace: ns({ 'istio.io/dataplane-mode': 'ambient' }),
+  },
+  {
+    name: 'Istio ambient: pod dataplane-mode=ambient',
+    namespace: ns(),
+    podLabels: { 'istio.io/dataplane-mode': 'ambient' },
+  },
+  {
+    name: 'Linkerd: namespace linkerd.io/inject=enabled',
+    namespace: ns({}, { 'linkerd.io/inject': 'enabled' }),
+  },
+  {
+    name: 'Linkerd: pod linkerd.io/inject=ingress',
+    namespace: ns(),
+    podAnnotations: { 'linkerd.io/inject': 'ingress' },
+  },
+  {
+    name: 'every mesh at once',
+    namespace: ns(
+      { 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' },
+      { 'linkerd.io/inject': 'enabled' },
+    ),
+  },
+];
+
+// Only `istio.io/dataplane-mode=none` opts a pod out of ambient; the sidecar opt-out
+// does not (istio-cni skips pods that HAVE a sidecar, not pods that refuse one).
+const ambientCases: Case[] = [
+  {
+    name: 'pod label sidecar.istio.io/inject=false',
+    namespace: ns({ 'istio.io/dataplane-mode': 'ambient' }),
+    podLabels: { 'sidecar.istio.io/inject': 'false' },
+    intent: {
+      provider: 'istio',
+      dataPlane: 'ambient',
+      via: 'namespace label istio.io/dataplane-mode=ambient',
+    },
+  },
+  {
+    name: 'pod annotation sidecar.istio.io/inject=false',
+    namespace: ns({ 'istio.io/dataplane-mode': 'ambient' }),
+    podAnnotations: { 'sidecar.istio.io/inject': 'false' },
+    intent: {
+      provider: 'istio',
+      dataPlane: 'ambient',
+      via: 'namespace label istio.io/dataplane-mode=ambient',
+    },
+  },
+  {
+    name: 'namespace istio-injection=disabled',
+    namespace: ns({
+      'istio-injection': 'disabled',
+      'istio.io/dataplane-mode': 'ambient',
+    }),
+    intent: {
+      provider: 'istio',
+      dataPlane: 'ambient',
+      via: 'namespace label istio.io/dataplane-mode=ambient',
+    },
+  },
+  {
+    name: 'pod label sidecar.istio.io/inject=false and dataplane-mode=none (both opt-outs listed)',
+    namespace: ns({ 'istio.io/dataplane-mode': 'ambient' }),
+    podLabels: {
+      'sidecar.istio.io/inject': 'false',
+      'istio.io/dataplane-mode': 'none',
+    },
+    optOut:
+      'pod label sidecar.istio.io/inject=false; pod label istio.io/dataplane-mode=none',
+  },
+];
+
 describe('decideInjection', () => {
+  it.each(hostNetworkCases)('never meshes a hostNetwork pod ($name)', c => {
+    const decision = decideInjection(
+      c.namespace,
+      c.podLabels ?? {},
+      c.podAnnotations ?? {},
+      true,
+    );
+    expect(decision.intent).toBeUndefined();
+    expect(decision.optOut).toBe(HOST_NETWORK_OPT_OUT);
+  });
+
+  it.each(ambientCases)('in an ambient namespace, $name', c => {
+    const decision = decideInjection(
+      c.namespace,
+      c.podLabels ?? {},
+      c.podAnnotations ?? {},
+    );
+    expect(decision.intent).toEqual(c.intent);
+    expect(decision.optOut).toBe(c.optOut);
+  });
+
   it.each(cases)('$name', c => {
     const decision = decideInjection(
       c.namespace,

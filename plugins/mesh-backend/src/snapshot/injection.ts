@@ -1,28 +1,19 @@
-import { NamespaceFacts } from './types';
-
-/** What the mesh's injector or node agent would do with a new pod of a workload. */
-export interface InjectionIntent {
-  provider: 'istio' | 'linkerd';
-  dataPlane: 'sidecar' | 'ambient';
-  /** Human-readable origin, e.g. `namespace label istio-injection=enabled`. */
-  via: string;
-}
-
-export interface InjectionDecision {
-  intent?: InjectionIntent;
-  /** Set when the workload or its namespace explicitly opts out of every mesh. */
-  optOut?: string;
-}
+import {
+  InjectionDecision,
+  NamespaceFacts,
+} from '@mesh-readiness/plugin-mesh-node';
 
 /**
  * Applies the injectors' own precedence rules (mesh-signals.md §3.1, §3.2, §3.4):
+ * - hostNetwork pods are never meshed: no injector and no ambient node agent takes them.
  * - Istio sidecar: pod label `sidecar.istio.io/inject` overrides the older annotation,
  *   which can only opt out; `false` on the pod or `istio-injection=disabled` on the
  *   namespace wins over any opt-in; namespace `istio-injection` wins over
- *   `istio.io/rev`; a pod `istio.io/rev` label
- *   selects a revision when the namespace has none; hostNetwork pods are never injected.
+ *   `istio.io/rev`; a pod `istio.io/rev` label selects a revision when the namespace
+ *   has none.
  * - Istio ambient: `istio.io/dataplane-mode=ambient` on the pod or namespace, unless
- *   sidecar injection applies (it takes precedence); `none` opts out.
+ *   sidecar injection applies (it takes precedence). Only the pod label
+ *   `istio.io/dataplane-mode=none` opts out; the sidecar opt-out does not.
  * - Linkerd: `linkerd.io/inject` (`enabled` or `ingress`) on the pod, else the namespace.
  */
 export function decideInjection(
@@ -31,6 +22,8 @@ export function decideInjection(
   podAnnotations: Record<string, string>,
   hostNetwork = false,
 ): InjectionDecision {
+  // Neither the injectors nor istio-cni touch a pod sharing the node's network.
+  if (hostNetwork) return { optOut: 'hostNetwork pods are never meshed' };
   const nsLabels = namespace?.labels ?? {};
   const nsAnnotations = namespace?.annotations ?? {};
   const optOuts: string[] = [];
@@ -46,46 +39,42 @@ export function decideInjection(
     podLabels['sidecar.istio.io/inject'] !== undefined
       ? 'pod label'
       : 'pod annotation';
-  if (!hostNetwork) {
-    if (podInject === 'false') {
-      optOuts.push(`${podInjectVia} sidecar.istio.io/inject=false`);
-    } else if (nsLabels['istio-injection'] === 'disabled') {
-      optOuts.push('namespace label istio-injection=disabled');
-    } else if (podLabels['sidecar.istio.io/inject'] === 'true') {
-      return {
-        intent: {
-          provider: 'istio',
-          dataPlane: 'sidecar',
-          via: 'pod label sidecar.istio.io/inject=true',
-        },
-      };
-    } else if (nsLabels['istio-injection'] === 'enabled') {
-      return {
-        intent: {
-          provider: 'istio',
-          dataPlane: 'sidecar',
-          via: 'namespace label istio-injection=enabled',
-        },
-      };
-    } else if (nsLabels['istio.io/rev']) {
-      return {
-        intent: {
-          provider: 'istio',
-          dataPlane: 'sidecar',
-          via: `namespace label istio.io/rev=${nsLabels['istio.io/rev']}`,
-        },
-      };
-    } else if (podLabels['istio.io/rev']) {
-      return {
-        intent: {
-          provider: 'istio',
-          dataPlane: 'sidecar',
-          via: `pod label istio.io/rev=${podLabels['istio.io/rev']}`,
-        },
-      };
-    }
-  } else {
-    optOuts.push('hostNetwork pods are never injected');
+  if (podInject === 'false') {
+    optOuts.push(`${podInjectVia} sidecar.istio.io/inject=false`);
+  } else if (nsLabels['istio-injection'] === 'disabled') {
+    optOuts.push('namespace label istio-injection=disabled');
+  } else if (podLabels['sidecar.istio.io/inject'] === 'true') {
+    return {
+      intent: {
+        provider: 'istio',
+        dataPlane: 'sidecar',
+        via: 'pod label sidecar.istio.io/inject=true',
+      },
+    };
+  } else if (nsLabels['istio-injection'] === 'enabled') {
+    return {
+      intent: {
+        provider: 'istio',
+        dataPlane: 'sidecar',
+        via: 'namespace label istio-injection=enabled',
+      },
+    };
+  } else if (nsLabels['istio.io/rev']) {
+    return {
+      intent: {
+        provider: 'istio',
+        dataPlane: 'sidecar',
+        via: `namespace label istio.io/rev=${nsLabels['istio.io/rev']}`,
+      },
+    };
+  } else if (podLabels['istio.io/rev']) {
+    return {
+      intent: {
+        provider: 'istio',
+        dataPlane: 'sidecar',
+        via: `pod label istio.io/rev=${podLabels['istio.io/rev']}`,
+      },
+    };
   }
 
   // Istio ambient
@@ -101,10 +90,8 @@ export function decideInjection(
   }
   if (podMode === 'none') {
     optOuts.push('pod label istio.io/dataplane-mode=none');
-  } else if (
-    nsLabels['istio.io/dataplane-mode'] === 'ambient' &&
-    podInject !== 'false'
-  ) {
+  } else if (nsLabels['istio.io/dataplane-mode'] === 'ambient') {
+    // `sidecar.istio.io/inject=false` refuses a sidecar, not ambient capture.
     return {
       intent: {
         provider: 'istio',

@@ -9,10 +9,11 @@ import {
   linkerdProxy,
   namespace,
   pod,
+  replicaSet,
   statefulSetWithPods,
 } from '../__testUtils__/fixtures';
 import { buildKubernetesFacts, findProxy, imageTag } from './kubernetesFacts';
-import { WorkloadFacts } from './types';
+import { WorkloadFacts } from '@mesh-readiness/plugin-mesh-node';
 
 const workloadKeys = (workloads: WorkloadFacts[]) =>
   workloads.map(w => `${w.namespace}/${w.kind}/${w.name}`).sort();
@@ -258,7 +259,6 @@ describe('buildKubernetesFacts', () => {
       pod('nightly-report-29012345-abcde', 'batch', {
         labels: { app: 'nightly-report' },
         owner: { kind: 'Job', name: 'nightly-report-29012345' },
-        phase: 'Succeeded',
       }),
     ]);
     expect(workloadKeys(facts.workloads)).toEqual([
@@ -267,7 +267,7 @@ describe('buildKubernetesFacts', () => {
     const [w] = facts.workloads;
     expect(w.templateLabels).toEqual({ app: 'nightly-report' });
     expect(w.pods.map(p => [p.name, p.phase])).toEqual([
-      ['nightly-report-29012345-abcde', 'Succeeded'],
+      ['nightly-report-29012345-abcde', 'Running'],
     ]);
     expect(w.replicas).toBeUndefined();
   });
@@ -472,5 +472,216 @@ describe('buildKubernetesFacts', () => {
     ]);
     expect(facts.workloads).toEqual([]);
     expect(facts.objectCount).toBe(2);
+  });
+});
+
+describe('buildKubernetesFacts: pods that are not running any more', () => {
+  it.each([
+    ['Running', true],
+    ['Pending', true],
+    ['Unknown', true],
+    ['Succeeded', false],
+    ['Failed', false],
+  ])('a %s pod is counted: %s', (phase, counted) => {
+    const facts = buildKubernetesFacts([
+      deployment('checkout', 'shop'),
+      replicaSet('checkout-6b7f9c8d5', 'shop', {
+        kind: 'Deployment',
+        name: 'checkout',
+      }),
+      pod('checkout-6b7f9c8d5-a', 'shop', {
+        labels: { app: 'checkout', 'pod-template-hash': '6b7f9c8d5' },
+        owner: { kind: 'ReplicaSet', name: 'checkout-6b7f9c8d5' },
+        phase,
+      }),
+    ]);
+    expect(facts.workloads[0].pods.map(p => p.name)).toEqual(
+      counted ? ['checkout-6b7f9c8d5-a'] : [],
+    );
+  });
+
+  it('counts a pod whose phase was not reported', () => {
+    const bare = pod('debug', 'shop');
+    delete bare.status;
+    expect(buildKubernetesFacts([bare]).workloads[0].pods).toHaveLength(1);
+  });
+
+  it.each([
+    {
+      what: 'a CronJob seen with its Job',
+      objects: [
+        cronJob('nightly', 'batch'),
+        job('nightly-29012345', 'batch', {
+          owner: { kind: 'CronJob', name: 'nightly' },
+        }),
+      ],
+      key: 'batch/CronJob/nightly',
+      objectSeen: true,
+    },
+    {
+      what: 'a CronJob inferred from the Job name (neither object collected)',
+      objects: [],
+      key: 'batch/CronJob/nightly',
+      objectSeen: false,
+    },
+    {
+      what: 'a standalone Job seen',
+      objects: [job('nightly-29012345', 'batch')],
+      key: 'batch/Job/nightly-29012345',
+      objectSeen: true,
+    },
+  ])(
+    'keeps $what whose only pods completed, with no pods',
+    ({ objects, key, objectSeen }) => {
+      const facts = buildKubernetesFacts([
+        ...objects,
+        pod('nightly-29012345-a', 'batch', {
+          labels: { app: 'nightly' },
+          owner: { kind: 'Job', name: 'nightly-29012345' },
+          phase: 'Succeeded',
+        }),
+        pod('nightly-29012345-b', 'batch', {
+          labels: { app: 'nightly' },
+          owner: { kind: 'Job', name: 'nightly-29012345' },
+          phase: 'Failed',
+        }),
+      ]);
+      expect(workloadKeys(facts.workloads)).toEqual([key]);
+      expect(facts.workloads[0].pods).toEqual([]);
+      expect(facts.workloads[0].objectSeen).toBe(objectSeen);
+    },
+  );
+
+  it('keeps a Deployment inferred from evicted pods only, with no pods', () => {
+    const facts = buildKubernetesFacts([
+      pod('checkout-6b7f9c8d5-a', 'shop', {
+        labels: { app: 'checkout', 'pod-template-hash': '6b7f9c8d5' },
+        owner: { kind: 'ReplicaSet', name: 'checkout-6b7f9c8d5' },
+        phase: 'Failed',
+      }),
+    ]);
+    expect(workloadKeys(facts.workloads)).toEqual(['shop/Deployment/checkout']);
+    expect(facts.workloads[0].pods).toEqual([]);
+    expect(facts.workloads[0].templateLabels.app).toBe('checkout');
+  });
+
+  it("takes an inferred workload's template from a live pod, not from a dead one listed first", () => {
+    const facts = buildKubernetesFacts([
+      pod('checkout-old-a', 'shop', {
+        labels: { app: 'checkout', version: 'v1', 'pod-template-hash': 'old' },
+        owner: { kind: 'ReplicaSet', name: 'checkout-old' },
+        phase: 'Failed',
+        hostNetwork: true,
+      }),
+      pod('checkout-new-a', 'shop', {
+        labels: { app: 'checkout', version: 'v2', 'pod-template-hash': 'new' },
+        owner: { kind: 'ReplicaSet', name: 'checkout-new' },
+      }),
+    ]);
+    // Both ReplicaSets name the Deployment `checkout`.
+    expect(workloadKeys(facts.workloads)).toEqual(['shop/Deployment/checkout']);
+    const [w] = facts.workloads;
+    expect(w.templateLabels.version).toBe('v2');
+    expect(w.hostNetwork).toBe(false);
+    expect(w.pods.map(p => p.name)).toEqual(['checkout-new-a']);
+  });
+});
+
+describe('buildKubernetesFacts: CronJob pods', () => {
+  const jobPod = (jobName: string) =>
+    pod(`${jobName}-x7k2p`, 'batch', {
+      labels: { app: 'report' },
+      owner: { kind: 'Job', name: jobName },
+    });
+
+  it.each([
+    // A CronJob names its Jobs `<cronjob>-<scheduled time in minutes>`: 8 to 10 digits.
+    ['nightly-report-29012345', 'batch/CronJob/nightly-report'],
+    ['nightly-report-2901234567', 'batch/CronJob/nightly-report'],
+    ['nightly-report-1234567', 'batch/Job/nightly-report-1234567'],
+    ['nightly-report-12345678901', 'batch/Job/nightly-report-12345678901'],
+    ['migrate-db', 'batch/Job/migrate-db'],
+  ])(
+    'attributes a pod of Job %s, when no Job object was collected, to %s',
+    (jobName, key) => {
+      const facts = buildKubernetesFacts([jobPod(jobName)]);
+      expect(workloadKeys(facts.workloads)).toEqual([key]);
+      expect(facts.workloads[0].objectSeen).toBe(false);
+      expect(facts.workloads[0].pods).toHaveLength(1);
+    },
+  );
+
+  it('joins the pods of an uncollected Job to the CronJob object when it was collected', () => {
+    const facts = buildKubernetesFacts([
+      cronJob('nightly-report', 'batch'),
+      jobPod('nightly-report-29012345'),
+      jobPod('nightly-report-29012405'),
+    ]);
+    expect(workloadKeys(facts.workloads)).toEqual([
+      'batch/CronJob/nightly-report',
+    ]);
+    expect(facts.workloads[0].objectSeen).toBe(true);
+    expect(facts.workloads[0].pods).toHaveLength(2);
+  });
+
+  it('keeps a collected Job without an owner as a Job, whatever its name', () => {
+    const facts = buildKubernetesFacts([
+      job('backup-29012345', 'batch'),
+      jobPod('backup-29012345'),
+    ]);
+    expect(workloadKeys(facts.workloads)).toEqual([
+      'batch/Job/backup-29012345',
+    ]);
+    expect(facts.workloads[0].pods).toHaveLength(1);
+  });
+
+  it('follows the owner chain of a collected Job to a CronJob that was not collected', () => {
+    const facts = buildKubernetesFacts([
+      job('backup-manual-run', 'batch', {
+        owner: { kind: 'CronJob', name: 'backup' },
+      }),
+      jobPod('backup-manual-run'),
+    ]);
+    expect(workloadKeys(facts.workloads)).toEqual(['batch/CronJob/backup']);
+  });
+});
+
+describe('buildKubernetesFacts: template labels of a workload inferred from its pods', () => {
+  it('keeps only the labels every live pod carries (a label added by hand to one pod is not the template)', () => {
+    const objects = deploymentWithPods('checkout', 'shop', {
+      pods: 3,
+      withoutReplicaSet: true,
+    }).filter(o => o.kind === 'Pod');
+    objects[0].metadata.labels = {
+      ...objects[0].metadata.labels,
+      debug: 'true',
+    };
+    const facts = buildKubernetesFacts(objects);
+    expect(facts.workloads[0].templateLabels).toEqual({
+      app: 'checkout',
+      'pod-template-hash': '6b7f9c8d5',
+    });
+  });
+
+  it('keeps every label of a single pod', () => {
+    const facts = buildKubernetesFacts([
+      pod('checkout-6b7f9c8d5-a', 'shop', {
+        labels: { app: 'checkout', 'pod-template-hash': '6b7f9c8d5' },
+        owner: { kind: 'ReplicaSet', name: 'checkout-6b7f9c8d5' },
+      }),
+    ]);
+    expect(facts.workloads[0].templateLabels).toEqual({
+      app: 'checkout',
+      'pod-template-hash': '6b7f9c8d5',
+    });
+  });
+
+  it('leaves the template labels of a collected workload alone', () => {
+    const objects = deploymentWithPods('checkout', 'shop', { pods: 2 });
+    objects.filter(o => o.kind === 'Pod')[0].metadata.labels = {
+      app: 'other',
+    };
+    const facts = buildKubernetesFacts(objects);
+    expect(facts.workloads[0].templateLabels).toEqual({ app: 'checkout' });
   });
 });

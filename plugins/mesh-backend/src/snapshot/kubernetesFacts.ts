@@ -1,11 +1,17 @@
-import { KubeObject, UnavailableResource } from '../sources/kubernetes/types';
 import {
+  ContainerFacts,
+  cronJobOf,
+  kindKey,
+  KubeObject,
   KubernetesFacts,
   NamespaceFacts,
   PodFacts,
   ProxyInfo,
+  ResourceRequirements,
+  UnavailableResource,
   WorkloadFacts,
-} from './types';
+} from '@mesh-readiness/plugin-mesh-node';
+import { buildMeshConfigFacts } from './facts';
 
 const PROXY_CONTAINERS: Record<string, ProxyInfo['provider']> = {
   'istio-proxy': 'istio',
@@ -24,12 +30,15 @@ interface ContainerLike {
   name?: unknown;
   image?: unknown;
   restartPolicy?: unknown;
+  resources?: unknown;
+  ports?: unknown;
 }
 
 interface PodSpecLike {
   containers?: unknown;
   initContainers?: unknown;
   hostNetwork?: unknown;
+  serviceAccountName?: unknown;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -50,6 +59,59 @@ function containers(value: unknown): ContainerLike[] {
   return Array.isArray(value)
     ? value.filter(c => c && typeof c === 'object')
     : [];
+}
+
+function quantity(value: unknown): string | undefined {
+  if (typeof value === 'string' && value) return value;
+  return typeof value === 'number' ? String(value) : undefined;
+}
+
+function cpuMemory(value: unknown): { cpu?: string; memory?: string } {
+  const r = asRecord(value);
+  const out: { cpu?: string; memory?: string } = {};
+  const cpu = quantity(r.cpu);
+  const memory = quantity(r.memory);
+  if (cpu) out.cpu = cpu;
+  if (memory) out.memory = memory;
+  return out;
+}
+
+function resourcesOf(c: ContainerLike): ResourceRequirements {
+  const r = asRecord(c.resources);
+  return { requests: cpuMemory(r.requests), limits: cpuMemory(r.limits) };
+}
+
+function containerFacts(c: ContainerLike): ContainerFacts {
+  const ports = Array.isArray(c.ports) ? c.ports : [];
+  return {
+    name: typeof c.name === 'string' ? c.name : '',
+    ...(typeof c.image === 'string' ? { image: c.image } : {}),
+    resources: resourcesOf(c),
+    ports: ports.flatMap(p => {
+      const port = asRecord(p);
+      if (typeof port.containerPort !== 'number') return [];
+      return [
+        {
+          ...(typeof port.name === 'string' ? { name: port.name } : {}),
+          containerPort: port.containerPort,
+          protocol: typeof port.protocol === 'string' ? port.protocol : 'TCP',
+        },
+      ];
+    }),
+  };
+}
+
+/** The application containers of a pod spec: every regular container but the proxy. */
+function appContainers(spec: PodSpecLike): ContainerFacts[] {
+  return containers(spec.containers)
+    .filter(c => !(typeof c.name === 'string' && PROXY_CONTAINERS[c.name]))
+    .map(containerFacts);
+}
+
+function serviceAccountOf(spec: PodSpecLike): string {
+  return typeof spec.serviceAccountName === 'string' && spec.serviceAccountName
+    ? spec.serviceAccountName
+    : 'default';
 }
 
 /** The image tag, or undefined when the image is pinned by digest or untagged. */
@@ -89,6 +151,7 @@ export function findProxy(
       nativeSidecar: native,
       image,
       version,
+      resources: resourcesOf(c),
     };
   }
   return undefined;
@@ -107,6 +170,8 @@ function podFacts(obj: KubeObject): PodFacts {
         ? (asRecord(obj.status).phase as string)
         : undefined,
     hostNetwork: spec.hostNetwork === true,
+    serviceAccountName: serviceAccountOf(spec),
+    containers: appContainers(spec),
     proxy: findProxy(spec, annotations),
     ambient: annotations['ambient.istio.io/redirection'] === 'enabled',
   };
@@ -118,16 +183,31 @@ function desiredReplicas(kind: string, replicas: unknown): number | undefined {
   return typeof replicas === 'number' ? replicas : 1;
 }
 
+/** Completed and evicted pods run no proxy and never will again. */
+function isDead(obj: KubeObject): boolean {
+  const phase = asRecord(obj.status).phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+/** The labels both sets carry with the same value. */
+function commonLabels(
+  a: Record<string, string>,
+  b: Record<string, string>,
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(a).filter(([k, v]) => b[k] === v));
+}
+
 function controllerOf(obj: KubeObject) {
   const refs = obj.metadata.ownerReferences ?? [];
   return refs.find(r => r.controller) ?? refs[0];
 }
 
 /**
- * Indexes a cluster's objects: namespaces, and workloads with their pods. Pods are tied
- * to their top-level workload through owner references (Pod → ReplicaSet → Deployment,
- * Pod → Job → CronJob); when the intermediate object was not collected, the
- * `pod-template-hash` label recovers the Deployment's name.
+ * Indexes a cluster's objects: namespaces, and workloads with their live pods. Pods are
+ * tied to their top-level workload through owner references (Pod → ReplicaSet →
+ * Deployment, Pod → Job → CronJob); when the intermediate object was not collected, the
+ * `pod-template-hash` label recovers the Deployment's name and the Job's name its
+ * CronJob's. Succeeded and Failed pods are left out, but their workload still exists.
  */
 export function buildKubernetesFacts(
   objects: KubeObject[],
@@ -137,6 +217,7 @@ export function buildKubernetesFacts(
   const resources: Record<string, KubeObject[]> = {};
   const workloads = new Map<string, WorkloadFacts>();
   const owners = new Map<string, { kind: string; name: string }>();
+  const seenJobs = new Set<string>();
   const pods: KubeObject[] = [];
   const keyOf = (ns: string, kind: string, name: string) =>
     `${ns}/${kind}/${name}`;
@@ -153,7 +234,9 @@ export function buildKubernetesFacts(
       pods.push(obj);
     } else if (obj.kind === 'ReplicaSet' || obj.kind === 'Job') {
       const owner = controllerOf(obj);
-      if (owner) owners.set(keyOf(ns, obj.kind, obj.metadata.name), owner);
+      const key = keyOf(ns, obj.kind, obj.metadata.name);
+      if (owner) owners.set(key, owner);
+      if (obj.kind === 'Job') seenJobs.add(key);
       if (obj.kind === 'Job' && !owner) addWorkload(obj);
     } else if (WORKLOAD_KINDS.has(obj.kind)) {
       addWorkload(obj);
@@ -186,15 +269,29 @@ export function buildKubernetesFacts(
       objectSeen: true,
       pods: [],
       templateProxy: findProxy(templateSpec, templateAnnotations),
+      templateContainers: appContainers(templateSpec),
       hostNetwork: templateSpec.hostNetwork === true,
+      serviceAccountName: serviceAccountOf(templateSpec),
     });
   }
 
-  for (const obj of pods) {
+  // Live pods first, so a workload inferred from its pods takes its template from a
+  // live one when there is one.
+  const inferred = new Set<WorkloadFacts>();
+  for (const obj of [...pods.filter(p => !isDead(p)), ...pods.filter(isDead)]) {
     const pod = podFacts(obj);
-    const owner = resolveOwner(obj, pod, owners);
+    const live = !isDead(obj);
+    const owner = resolveOwner(obj, pod, owners, seenJobs);
     const key = keyOf(pod.namespace, owner.kind, owner.name);
     let workload = workloads.get(key);
+    if (workload && inferred.has(workload) && live) {
+      // Without the object, the template is what every live pod carries: a label added
+      // by hand to one pod is not part of it.
+      workload.templateLabels = commonLabels(
+        workload.templateLabels,
+        pod.labels,
+      );
+    }
     if (!workload) {
       workload = {
         namespace: pod.namespace,
@@ -206,43 +303,47 @@ export function buildKubernetesFacts(
         templateAnnotations: pod.annotations,
         objectSeen: owner.kind === 'Pod',
         pods: [],
+        templateContainers: pod.containers,
         hostNetwork: pod.hostNetwork,
+        serviceAccountName: pod.serviceAccountName,
       };
       workloads.set(key, workload);
+      if (owner.kind !== 'Pod') inferred.add(workload);
     }
-    workload.pods.push(pod);
+    if (live) workload.pods.push(pod);
   }
 
   return {
     namespaces,
     workloads: [...workloads.values()],
-    resources,
+    mesh: buildMeshConfigFacts(resources),
     unavailable: listing.unavailable ?? [],
     absent: listing.absent ?? [],
     objectCount: objects.length,
   };
 }
 
-/** `Service`, `policy/PodDisruptionBudget`, `security.istio.io/AuthorizationPolicy`. */
-export function kindKey(obj: { apiVersion: string; kind: string }): string {
-  const slash = obj.apiVersion.indexOf('/');
-  return slash > 0 ? `${obj.apiVersion.slice(0, slash)}/${obj.kind}` : obj.kind;
-}
-
 function resolveOwner(
   obj: KubeObject,
   pod: PodFacts,
   owners: Map<string, { kind: string; name: string }>,
+  seenJobs: Set<string>,
 ): { kind: string; name: string } {
   const ref = controllerOf(obj);
   if (!ref) return { kind: 'Pod', name: pod.name };
   if (ref.kind === 'ReplicaSet' || ref.kind === 'Job') {
-    const parent = owners.get(`${pod.namespace}/${ref.kind}/${ref.name}`);
+    const key = `${pod.namespace}/${ref.kind}/${ref.name}`;
+    const parent = owners.get(key);
     if (parent) return parent;
     const hash = pod.labels['pod-template-hash'];
     if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) {
       return { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) };
     }
+    // An uncollected Job's pods belong to the CronJob its name points to, as Istio
+    // names them; a collected Job without an owner is a workload of its own.
+    const cronJob =
+      ref.kind === 'Job' && !seenJobs.has(key) && cronJobOf(ref.name);
+    if (cronJob) return { kind: 'CronJob', name: cronJob };
   }
   return { kind: ref.kind, name: ref.name };
 }

@@ -3,8 +3,11 @@ import {
   computeReadiness,
   MeshReport,
 } from '@mesh-readiness/plugin-mesh-common';
+import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
+import { gzipSync } from 'node:zlib';
+import { buckets, metrics, traffic } from '../__testUtils__/fixtures';
+import { histogramQuantile } from '../health/histogram';
 import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
-import { ClusterSnapshot } from '../snapshot/types';
 import { MeshStores, openStores } from '.';
 
 function snapshot(cluster: string, pods: number): ClusterSnapshot {
@@ -43,7 +46,17 @@ function snapshot(cluster: string, pods: number): ClusterSnapshot {
       error: 'Prometheus at http://prom:9090 is unreachable: ECONNREFUSED',
       fetchedAt,
       lastGoodAt: '2026-11-25T09:55:00.000Z',
-      data: { window: '5m', workloads: {}, problems: [], queries: 4 },
+      data: metrics({
+        'shop/app-0': traffic({
+          latencyBuckets: buckets([10, 5], [100, 9], [Infinity, 10]),
+        }),
+      }),
+    },
+    tracing: {
+      name: 'tracing',
+      configured: false,
+      ok: false,
+      fetchedAt,
     },
   };
 }
@@ -100,6 +113,24 @@ describe.each(TEST_DATABASES)('snapshots and history on %s', kind => {
     expect([...loaded.keys()].sort()).toEqual(['eu', 'us']);
     expect(loaded.get('eu')).toEqual(snapshot('eu', 3000));
     expect(loaded.get('eu')!.kubernetes.data!.workloads).toHaveLength(3000);
+  });
+
+  it('keeps the +Inf latency bucket, so quantiles rebuilt from a stored snapshot are numbers', async () => {
+    await stores.snapshots.save(snapshot('inf', 1));
+    const loaded = (await stores.snapshots.load(['inf'])).get('inf')!;
+    const [latency] = loaded.prometheus.data!.series.istioLatency['shop/app-0'];
+    expect(latency.buckets.map(b => b.le)).toEqual([10, 100, Infinity]);
+    expect(histogramQuantile(0.99, latency.buckets)).toBe(100);
+  });
+
+  it('skips a snapshot stored in another format: the next run replaces it', async () => {
+    await db.knex('mesh_snapshots').insert({
+      cluster: 'old',
+      snapshot: gzipSync(Buffer.from(JSON.stringify(snapshot('old', 1)))),
+      fetched_at: '2026-11-25T10:00:00.000Z',
+      updated_at: db.knex.fn.now(),
+    });
+    expect((await stores.snapshots.load(['old'])).has('old')).toBe(false);
   });
 
   it('keeps one point per entity per day, the day’s latest', async () => {

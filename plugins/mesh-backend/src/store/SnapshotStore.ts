@@ -1,7 +1,8 @@
 import { Knex } from 'knex';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { ClusterSnapshot } from '../snapshot/types';
+import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
+import { decodeSnapshot, encodeSnapshot } from '../snapshot/codec';
 
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
@@ -16,7 +17,7 @@ export class SnapshotStore {
   constructor(private readonly db: Knex) {}
 
   async save(snapshot: ClusterSnapshot): Promise<void> {
-    const data = await gzip(Buffer.from(JSON.stringify(snapshot)));
+    const data = await gzip(Buffer.from(encodeSnapshot(snapshot)));
     await this.db(TABLE)
       .insert({
         cluster: snapshot.cluster,
@@ -34,10 +35,9 @@ export class SnapshotStore {
     const rows = await this.db(TABLE).whereIn('cluster', clusters);
     for (const row of rows) {
       const json = await gunzip(row.snapshot as Buffer);
-      out.set(
-        row.cluster,
-        JSON.parse(json.toString('utf8')) as ClusterSnapshot,
-      );
+      const snapshot = decodeSnapshot(json.toString('utf8'));
+      // A snapshot from another version is skipped: the next run replaces it.
+      if (snapshot) out.set(row.cluster, snapshot);
     }
     return out;
   }

@@ -6,6 +6,7 @@ import {
   registerMswTestHooks,
 } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
+import { MESH_ERROR_CODES } from '@mesh-readiness/plugin-mesh-common';
 import { MeshClient } from './MeshClient';
 import { makeReport } from '../__fixtures__/reports';
 
@@ -14,10 +15,10 @@ const BASE = 'http://localhost:7007/api/mesh';
 const server = setupServer();
 registerMswTestHooks(server);
 
-function notFound(message: string) {
+function notFound(message: string, code?: string) {
   return HttpResponse.json(
     {
-      error: { name: 'NotFoundError', message },
+      error: { name: 'NotFoundError', message, ...(code ? { code } : {}) },
       request: { method: 'GET', url: '/v1/reports/component/default/x' },
       response: { statusCode: 404 },
     },
@@ -60,13 +61,24 @@ describe('MeshClient', () => {
     );
   });
 
-  it('maps a 404 "no mesh report" to undefined', async () => {
+  it('maps a 404 with the no-report-yet code to undefined', async () => {
     server.use(
       http.get(`${BASE}/v1/reports/component/default/x`, () =>
-        notFound('No mesh report has been collected for component:default/x'),
+        notFound('Anything at all', MESH_ERROR_CODES.noReportYet),
       ),
     );
     await expect(client.getReport(ref)).resolves.toBeUndefined();
+  });
+
+  it('does not guess from the message text: no code, no special case', async () => {
+    server.use(
+      http.get(`${BASE}/v1/reports/component/default/x`, () =>
+        notFound('No mesh report for component:default/x yet'),
+      ),
+    );
+    const error = await client.getReport(ref).catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(404);
   });
 
   it('throws on a 404 for an unknown entity', async () => {

@@ -3,26 +3,20 @@ import { CompoundEntityRef, DEFAULT_NAMESPACE } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
   ChecksResponse,
+  MESH_ERROR_CODES,
   MeshReport,
   RefreshResponse,
 } from '@mesh-readiness/plugin-mesh-common';
 import { MeshApi } from './MeshApi';
 
-const NO_REPORT_MESSAGE = /no mesh report/i;
-
 /**
- * True when a 404 body says "the entity exists, no report was collected yet", as
+ * True when a 404 body carries the "entity exists, no report collected yet" code, as
  * opposed to an unknown entity or a missing route.
  */
 async function isNoReportYet(response: Response): Promise<boolean> {
   try {
     const body = await response.clone().json();
-    const error = body?.error;
-    return (
-      error?.name === 'NotFoundError' &&
-      typeof error.message === 'string' &&
-      NO_REPORT_MESSAGE.test(error.message)
-    );
+    return body?.error?.code === MESH_ERROR_CODES.noReportYet;
   } catch {
     return false;
   }

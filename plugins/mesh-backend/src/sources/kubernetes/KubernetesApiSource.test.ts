@@ -5,7 +5,7 @@ import { freePort } from 'mesh-devtools/prometheus';
 import path from 'node:path';
 import { KubernetesApiSource } from './KubernetesApiSource';
 import { ManifestsDirSource } from './ManifestsDirSource';
-import { KubeObject } from './types';
+import { KubeObject } from '@mesh-readiness/plugin-mesh-node';
 
 type Fixture = Awaited<ReturnType<typeof startFixtureKubeApi>>;
 
@@ -115,8 +115,21 @@ describe('KubernetesApiSource against a fixture API server', () => {
       new Set(
         large.requests.map(r => r.replace(/\/v1(beta\d|alpha\d)?\//, '/')),
       ),
-    ).toHaveProperty('size', 21);
+    ).toHaveProperty('size', 23);
     expect(large.requests.every(r => /[?&]limit=500/.test(r))).toBe(true);
+  });
+
+  it('lists Jobs and CronJobs, so the pods of a CronJob resolve through their Job', async () => {
+    const fixture = await start();
+    await new KubernetesApiSource({
+      kubeConfig: kubeConfig(fixture.url),
+    }).fetch();
+    expect(fixture.requests).toEqual(
+      expect.arrayContaining([
+        '/apis/batch/v1/jobs?limit=500',
+        '/apis/batch/v1/cronjobs?limit=500',
+      ]),
+    );
   });
 
   it('pages through limit/continue', async () => {

@@ -3,14 +3,7 @@ import { z } from 'zod';
 import { mapLimit } from '../limit';
 import { kubeGet } from './kubeHttp';
 import { meshResources, resourceName, ResourceSpec } from './resources';
-import {
-  KubeObject,
-  kubeObjectSchema,
-  KubernetesFetchResult,
-  KubernetesSource,
-  SourceProblem,
-  UnavailableResource,
-} from './types';
+import { KubeObject, kubeObjectSchema, KubernetesFetchResult, KubernetesSource, SourceProblem, UnavailableResource } from '@mesh-readiness/plugin-mesh-node';
 
 const listSchema = z.object({
   metadata: z

@@ -12,7 +12,7 @@ export interface ResourceSpec {
   plural: string;
   /** Lists only this namespace (e.g. the control plane's ConfigMaps). */
   namespace?: string;
-  /** A CRD that may not be installed. */
+  /** May be missing from the server (a CRD not installed): a 404 is absence, not an error. */
   optional: boolean;
 }
 
@@ -71,6 +71,24 @@ export function meshResources(
       versions: ['v1'],
       plural: 'replicasets',
       optional: false,
+    },
+    // Jobs and CronJobs name the workload of a CronJob's pods (Pod → Job → CronJob). They
+    // only refine names (without them the Job name gives the CronJob's), so a server
+    // that does not serve them is no error; a 403 is still reported.
+    {
+      kind: 'Job',
+      group: 'batch',
+      versions: ['v1'],
+      plural: 'jobs',
+      optional: true,
+    },
+    {
+      kind: 'CronJob',
+      group: 'batch',
+      // batch/v1 since Kubernetes 1.21; v1beta1 until 1.25.
+      versions: ['v1', 'v1beta1'],
+      plural: 'cronjobs',
+      optional: true,
     },
     {
       kind: 'PodDisruptionBudget',

@@ -1,4 +1,10 @@
+import {
+  InstantQueryResult,
+  PromQuerier,
+  VectorSample,
+} from '@mesh-readiness/plugin-mesh-node';
 import { z } from 'zod';
+import { describeFetchError } from '../http';
 
 const sampleSchema = z.object({
   metric: z.record(z.string(), z.string()),
@@ -27,16 +33,53 @@ const responseSchema = z.discriminatedUnion('status', [
   }),
 ]);
 
-export interface VectorSample {
-  labels: Record<string, string>;
-  value: number;
+const labelValuesSchema = z.object({
+  status: z.string(),
+  data: z.array(z.string()).nullable().optional(),
+});
+
+const rulesSchema = z.object({
+  status: z.string(),
+  data: z
+    .object({
+      groups: z.array(
+        z.object({
+          name: z.string(),
+          interval: z.number().optional(),
+          rules: z.array(
+            z
+              .object({
+                type: z.string(),
+                name: z.string(),
+                query: z.string(),
+                health: z.string().optional(),
+              })
+              .passthrough(),
+          ),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+/** A recording rule as Prometheus's rules API describes it. */
+export interface RecordingRuleInfo {
+  name: string;
+  /** The expression, as Prometheus prints it after parsing. */
+  query: string;
+  /** `ok`, `err` or `unknown` (not evaluated yet). */
+  health: string;
+  group: string;
+  intervalSeconds?: number;
 }
 
-export interface QueryResult {
-  samples: VectorSample[];
-  /** Samples dropped because their value was NaN or infinite. */
-  dropped: number;
-  warnings: string[];
+/**
+ * What a querier may offer besides instant queries. The runner uses these when they
+ * are there (the built-in client has them) and manages without otherwise.
+ */
+export interface PromMetadataQuerier {
+  labelValues?(label: string, start: Date, end: Date): Promise<string[]>;
+  recordingRules?(): Promise<RecordingRuleInfo[]>;
 }
 
 export interface PrometheusClientOptions {
@@ -53,55 +96,35 @@ export interface PrometheusClientOptions {
  * validated, so a proxy's HTML error page or a wrong result type becomes a clear error
  * rather than an empty result.
  */
-export class PrometheusClient {
+export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
   private readonly fetchFn: typeof fetch;
   /** Requests sent, for the benchmark. */
   requests = 0;
   /** Milliseconds Prometheus itself spent evaluating, with `collectStats`. */
   evalMs = 0;
+  /** Milliseconds spent here decoding and checking answers, for the benchmark. */
+  decodeMs = 0;
 
   constructor(private readonly options: PrometheusClientOptions) {
     this.fetchFn = options.fetchFn ?? fetch;
   }
 
-  async instantQuery(query: string, time?: Date): Promise<QueryResult> {
+  async instantQuery(
+    query: string,
+    time?: Date,
+  ): Promise<InstantQueryResult> {
     const body = new URLSearchParams({ query });
     if (time) body.set('time', (time.getTime() / 1000).toFixed(3));
     if (this.options.collectStats) body.set('stats', 'all');
-    this.requests += 1;
-    let response: Response;
-    try {
-      response = await this.fetchFn(`${this.options.url}/api/v1/query`, {
-        method: 'POST',
-        body,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          ...this.options.headers,
-        },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-      });
-    } catch (e) {
-      throw new Error(
-        `Prometheus at ${this.options.url} is unreachable: ${describeFetchError(
-          e,
-        )}`,
-      );
-    }
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new Error(
-        `Prometheus at ${this.options.url} answered HTTP ${
-          response.status
-        } with a body that is not JSON: ${text.slice(0, 120)}`,
-      );
-    }
-    const parsed = responseSchema.safeParse(json);
+    const json = await this.request('/api/v1/query', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const parsed = responseSchema.safeParse(json.body);
     if (!parsed.success) {
       throw new Error(
-        `Prometheus at ${this.options.url} answered HTTP ${response.status} in an unexpected shape: ${parsed.error.issues[0].message}`,
+        `Prometheus at ${this.options.url} answered HTTP ${json.status} in an unexpected shape: ${parsed.error.issues[0].message}`,
       );
     }
     if (parsed.data.status === 'error') {
@@ -118,6 +141,7 @@ export class PrometheusClient {
         `Prometheus answered a ${resultType} where a vector was expected`,
       );
     }
+    const t = performance.now();
     let dropped = 0;
     const out: VectorSample[] = [];
     if (!Array.isArray(result)) {
@@ -153,12 +177,86 @@ export class PrometheusClient {
       }
       out.push({ labels: item.metric as Record<string, string>, value });
     }
+    this.decodeMs += performance.now() - t;
     return { samples: out, dropped, warnings: parsed.data.warnings ?? [] };
   }
-}
 
-function describeFetchError(e: unknown): string {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError') return 'the request timed out';
-  return err.cause?.code ?? err.cause?.message ?? err.message;
+  /**
+   * The values a label takes in series with samples between `start` and `end`: an index
+   * lookup, far cheaper than any query.
+   */
+  async labelValues(label: string, start: Date, end: Date): Promise<string[]> {
+    const params = new URLSearchParams({
+      start: (start.getTime() / 1000).toFixed(3),
+      end: (end.getTime() / 1000).toFixed(3),
+    });
+    const json = await this.request(
+      `/api/v1/label/${encodeURIComponent(label)}/values?${params}`,
+    );
+    const parsed = labelValuesSchema.safeParse(json.body);
+    if (!parsed.success || parsed.data.status !== 'success') {
+      throw new Error(
+        `Prometheus at ${this.options.url} answered HTTP ${json.status} to a label values request in an unexpected shape`,
+      );
+    }
+    return parsed.data.data ?? [];
+  }
+
+  /** The recording rules Prometheus evaluates, from its rules API. */
+  async recordingRules(): Promise<RecordingRuleInfo[]> {
+    const json = await this.request('/api/v1/rules?type=record');
+    const parsed = rulesSchema.safeParse(json.body);
+    if (!parsed.success || parsed.data.status !== 'success') {
+      throw new Error(
+        `Prometheus at ${this.options.url} answered HTTP ${json.status} to a rules request in an unexpected shape`,
+      );
+    }
+    return parsed.data.data!.groups.flatMap(group =>
+      group.rules
+        .filter(rule => rule.type === 'recording')
+        .map(rule => ({
+          name: rule.name,
+          query: rule.query,
+          health: rule.health ?? 'unknown',
+          group: group.name,
+          intervalSeconds: group.interval,
+        })),
+    );
+  }
+
+  /** One request to the HTTP API; its JSON body, or an error that says what came back. */
+  private async request(
+    path: string,
+    init: { method?: string; body?: URLSearchParams; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: unknown }> {
+    this.requests += 1;
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.options.url}${path}`, {
+        method: init.method ?? 'GET',
+        body: init.body,
+        headers: { ...init.headers, ...this.options.headers },
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+      });
+    } catch (e) {
+      throw new Error(
+        `Prometheus at ${this.options.url} is unreachable: ${describeFetchError(
+          e,
+        )}`,
+      );
+    }
+    const text = await response.text();
+    const t = performance.now();
+    try {
+      return { status: response.status, body: JSON.parse(text) };
+    } catch {
+      throw new Error(
+        `Prometheus at ${this.options.url} answered HTTP ${
+          response.status
+        } with a body that is not JSON: ${text.slice(0, 120)}`,
+      );
+    } finally {
+      this.decodeMs += performance.now() - t;
+    }
+  }
 }

@@ -1,202 +1,227 @@
-import { LatencyBucket } from '../../snapshot/histogram';
-import { mapLimit } from '../limit';
-import { PrometheusClient, VectorSample } from './PrometheusClient';
-import { buildMeshQueries, LINKERD_WORKLOAD_LABELS } from './queries';
+import {
+  InstantQueryResult,
+  MetricQuery,
+  MetricSeries,
+  MetricsData,
+  MetricsSource,
+  PromQuerier,
+  QUERY_CATALOG,
+} from '@mesh-readiness/plugin-mesh-node';
+import { createLimiter } from '../limit';
+import { PromMetadataQuerier } from './PrometheusClient';
+import { detectRecordingRules, RecordingRulesMode } from './recordingRules';
+import { planShards, shardMatcher } from './shards';
 
-/** Inbound L7 traffic of one workload as its mesh proxies saw it. */
-export interface WorkloadTraffic {
-  provider: 'istio' | 'linkerd';
-  /** `destination` (Istio sidecar), `waypoint` (Istio ambient L7) or `inbound` (Linkerd). */
-  reporter: 'destination' | 'waypoint' | 'inbound';
-  requestsPerSecond: number;
-  /** 5xx, no response, and gRPC error statuses: what counts against the success rate. */
-  serverErrorsPerSecond: number;
-  /** 4xx responses. */
-  clientErrorsPerSecond: number;
-  /** Cumulative request rate per latency bucket upper bound, in milliseconds. */
-  latencyBuckets: LatencyBucket[];
-}
+export { shardMatcher } from './shards';
+export type { RecordingRulesMode } from './recordingRules';
 
-export interface MetricsData {
+/** A PromQL range selector duration, e.g. `5m` or `1h30m`. */
+export const PROMQL_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+
+/**
+ * Where the namespaces of the shards come from:
+ * - `previous`: the namespaces (and sizes) of this source's previous answer; the first
+ *   run asks for the label values once, or runs unsharded without that API;
+ * - `labelValues`: one label-values request (an index lookup) every run.
+ */
+export type ShardNamespaces = 'previous' | 'labelValues';
+
+export interface PrometheusSourceOptions {
+  querier: PromQuerier & PromMetadataQuerier;
+  /** For messages: where the queries go. */
+  description: string;
   window: string;
-  /** Keyed by `namespace/workload`. */
-  workloads: Record<string, WorkloadTraffic>;
-  problems: string[];
-  queries: number;
+  /** Queries in flight at once. */
+  concurrency: number;
+  /**
+   * Shards per catalog entry, at most: each adds a namespace matcher to the entry's
+   * selectors, so Prometheus evaluates one entry on several cores. 1: no sharding.
+   * Defaults to `concurrency`.
+   */
+  shardCount?: number;
+  shardNamespaces?: ShardNamespaces;
+  /**
+   * Fixed namespace shards instead of planned ones (the last shard also takes every
+   * namespace the others do not list).
+   */
+  shards?: string[][];
+  /** Read entries from the catalog's recording rules. Defaults to `auto`. */
+  recordingRules?: RecordingRulesMode;
+  /** The catalog to run; the built-in one by default. */
+  catalog?: Record<string, MetricQuery<unknown>>;
 }
 
-export interface MetricsSource {
-  readonly description: string;
-  fetch(at?: Date): Promise<MetricsData>;
+/** What the last run did, for logs and the benchmark. */
+export interface PrometheusRunInfo {
+  shards: string[][];
+  /** Milliseconds from dispatch to answer, per entry (all its shards). */
+  entryMs: Record<string, number>;
+  recordingRules: string[];
 }
 
-type Key = string;
+/** The label that names the namespaces the label-values request asks for. */
+const NAMESPACE_LABEL = 'namespace';
 
-/** Collects mesh golden signals for a whole cluster with a fixed set of queries. */
+/**
+ * Runs the query catalog against one cluster's Prometheus: every entry, each split
+ * into namespace shards, with a bounded number of requests in flight. The number of
+ * requests depends on the catalog and the shard count, never on the number of services.
+ */
 export class PrometheusSource implements MetricsSource {
   readonly description: string;
+  /** Samples per namespace in the previous answer: the next run's shard weights. */
+  private weights = new Map<string, number>();
+  private entryMs: Record<string, number> = {};
+  lastRun?: PrometheusRunInfo;
 
-  constructor(
-    private readonly client: PrometheusClient,
-    private readonly window: string,
-    url: string,
-    /**
-     * Queries in flight. One by default: on a busy Prometheus, fleet-wide queries in
-     * parallel cost it about twice the CPU for a modest gain in wall time (measured by
-     * `npm run bench`).
-     */
-    private readonly concurrency = 1,
-  ) {
-    this.description = `Prometheus ${url}`;
+  constructor(private readonly options: PrometheusSourceOptions) {
+    if (!PROMQL_DURATION.test(options.window)) {
+      throw new Error(`invalid PromQL window '${options.window}'`);
+    }
+    this.description = options.description;
   }
 
   async fetch(at: Date = new Date()): Promise<MetricsData> {
-    const q = buildMeshQueries(this.window);
-    const [istioReq, istioLat, linkerdResp, linkerdLat] = await mapLimit(
-      [
-        q.istioRequests,
-        q.istioLatencyBuckets,
-        q.linkerdResponses,
-        q.linkerdLatencyBuckets,
-      ],
-      this.concurrency,
-      query => this.client.instantQuery(query, at),
+    const { querier, window } = this.options;
+    const catalog = this.options.catalog ?? QUERY_CATALOG;
+    // Slowest entries of the previous run first, so they do not finish last.
+    const entries = Object.entries(catalog).sort(
+      ([a], [b]) => (this.entryMs[b] ?? 0) - (this.entryMs[a] ?? 0),
     );
+    let queries = 0;
+    // Rule detection and shard planning are independent: one round trip for both.
+    const [rules, plan] = await Promise.all([
+      detectRecordingRules(
+        querier,
+        entries,
+        window,
+        this.options.recordingRules ?? 'auto',
+        at,
+      ),
+      this.planShards(at).then(p => {
+        queries += p.requests;
+        return p.plan;
+      }),
+    ]);
+    queries += rules.requests;
+    const shardCount = Math.max(1, plan.length);
+
+    const limit = createLimiter(this.options.concurrency);
+    const started = performance.now();
+    const entryMs: Record<string, number> = {};
+    const answers = await Promise.all(
+      entries.map(async ([id, entry]) => {
+        const record = rules.use.get(id);
+        const parts: InstantQueryResult[] = await Promise.all(
+          Array.from({ length: shardCount }, (_, index) =>
+            limit(async () => {
+              queries += 1;
+              const matchers = shardMatcher(entry.namespaceLabel, plan, index);
+              const promql = record
+                ? `${record}${matchers ? `{${matchers}}` : ''}`
+                : entry.promql(window, matchers);
+              try {
+                return await querier.instantQuery(promql, at);
+              } catch (e) {
+                const shard =
+                  shardCount > 1 ? ` (shard ${index + 1}/${shardCount})` : '';
+                throw new Error(
+                  `catalog entry '${id}'${shard}: ${(e as Error).message}`,
+                );
+              }
+            }),
+          ),
+        );
+        entryMs[id] = Math.round(performance.now() - started);
+        return { id, entry, parts };
+      }),
+    );
+
     const problems: string[] = [];
-    const dropped =
-      istioReq.dropped +
-      istioLat.dropped +
-      linkerdResp.dropped +
-      linkerdLat.dropped;
-    if (dropped > 0) {
+    const series = {} as Record<string, unknown>;
+    const weights = new Map<string, number>();
+    for (const { id, entry, parts } of answers) {
+      const samples = parts.length === 1 ? parts[0].samples : parts.flatMap(p => p.samples);
+      const dropped = parts.reduce((sum, p) => sum + p.dropped, 0);
+      if (dropped > 0) {
+        problems.push(
+          `${id}: ${dropped} samples with NaN or infinite values were ignored`,
+        );
+      }
+      for (const warning of new Set(parts.flatMap(p => p.warnings))) {
+        problems.push(`${id}: ${warning}`);
+      }
+      for (const s of samples) {
+        const ns = s.labels[entry.namespaceLabel];
+        if (ns) weights.set(ns, (weights.get(ns) ?? 0) + 1);
+      }
+      series[id] = entry.parse(samples);
+    }
+    for (const record of rules.mismatched) {
       problems.push(
-        `${dropped} samples with NaN or infinite values were ignored`,
+        `recording rule ${record} is not the catalog's expression (an older rule file?): raw series used instead`,
       );
     }
-    const workloads: Record<Key, WorkloadTraffic> = {};
-    collectIstio(istioReq.samples, istioLat.samples, workloads);
-    collectLinkerd(linkerdResp.samples, linkerdLat.samples, workloads);
-    return { window: this.window, workloads, problems, queries: 4 };
+    this.weights = weights;
+    this.entryMs = entryMs;
+    const recordingRules = entries
+      .map(([id]) => id)
+      .filter(id => rules.use.has(id));
+    this.lastRun = { shards: plan, entryMs, recordingRules };
+    return {
+      window,
+      series: series as MetricSeries,
+      problems,
+      queries,
+      recordingRules,
+    };
   }
-}
 
-function emptyTraffic(
-  provider: WorkloadTraffic['provider'],
-  reporter: WorkloadTraffic['reporter'],
-): WorkloadTraffic {
-  return {
-    provider,
-    reporter,
-    requestsPerSecond: 0,
-    serverErrorsPerSecond: 0,
-    clientErrorsPerSecond: 0,
-    latencyBuckets: [],
-  };
-}
-
-function isServerError(code: string | undefined): boolean {
-  // `0` and `-` mean no response at all (reset, timeout): Kiali counts them as failures.
-  return !code || code === '0' || code === '-' || /^5\d\d$/.test(code);
-}
-
-function isGrpcError(status: string | undefined): boolean {
-  return status !== undefined && /^([1-9]|1[0-6])$/.test(status);
-}
-
-function addBucket(
-  traffic: WorkloadTraffic,
-  leLabel: string | undefined,
-  value: number,
-) {
-  if (leLabel === undefined) return;
-  const le = leLabel === '+Inf' ? Infinity : Number(leLabel);
-  if (Number.isNaN(le)) return;
-  const existing = traffic.latencyBuckets.find(b => b.le === le);
-  if (existing) existing.rate += value;
-  else traffic.latencyBuckets.push({ le, rate: value });
-}
-
-function collectIstio(
-  requests: VectorSample[],
-  latency: VectorSample[],
-  out: Record<Key, WorkloadTraffic>,
-) {
-  const perReporter = new Map<string, WorkloadTraffic>();
-  const keyOf = (l: Record<string, string>) => {
-    const ns = l.destination_workload_namespace;
-    const wl = l.destination_workload;
-    if (!ns || !wl || wl === 'unknown' || ns === 'unknown') return undefined;
-    return `${ns}/${wl}`;
-  };
-  const get = (l: Record<string, string>) => {
-    const key = keyOf(l);
-    const reporter = l.reporter === 'waypoint' ? 'waypoint' : 'destination';
-    if (!key) return undefined;
-    const id = `${key}|${reporter}`;
-    let t = perReporter.get(id);
-    if (!t) {
-      t = emptyTraffic('istio', reporter);
-      perReporter.set(id, t);
+  private async planShards(
+    at: Date,
+  ): Promise<{ plan: string[][]; requests: number }> {
+    const { shards, querier, concurrency } = this.options;
+    if (shards?.length) return { plan: shards, requests: 0 };
+    const count = this.options.shardCount ?? concurrency;
+    if (count <= 1) return { plan: [], requests: 0 };
+    const strategy = this.options.shardNamespaces ?? 'previous';
+    if (strategy === 'previous' && this.weights.size > 0) {
+      return {
+        plan: planShards(this.weights.keys(), count, this.weights),
+        requests: 0,
+      };
     }
-    return t;
-  };
-  for (const s of requests) {
-    const t = get(s.labels);
-    if (!t) continue;
-    t.requestsPerSecond += s.value;
-    const code = s.labels.response_code;
-    if (isServerError(code) || isGrpcError(s.labels.grpc_response_status)) {
-      t.serverErrorsPerSecond += s.value;
-    } else if (/^4\d\d$/.test(code)) {
-      t.clientErrorsPerSecond += s.value;
-    }
-  }
-  for (const s of latency) {
-    const t = get(s.labels);
-    if (t) addBucket(t, s.labels.le, s.value);
-  }
-  for (const [id, traffic] of perReporter) {
-    const key = id.slice(0, id.lastIndexOf('|'));
-    const current = out[key];
-    // The sidecar's own view is exact for the workload; a waypoint's only stands in
-    // when the workload has no sidecar (ambient).
-    if (
-      !current ||
-      (current.reporter === 'waypoint' && traffic.reporter === 'destination')
-    ) {
-      out[key] = traffic;
+    if (!querier.labelValues) return { plan: [], requests: 0 };
+    try {
+      const windowMs = durationMs(this.options.window);
+      const namespaces = await querier.labelValues(
+        NAMESPACE_LABEL,
+        new Date(at.getTime() - windowMs),
+        at,
+      );
+      return { plan: planShards(namespaces, count), requests: 1 };
+    } catch {
+      // Unsharded is slower, never wrong.
+      return { plan: [], requests: 1 };
     }
   }
 }
 
-function collectLinkerd(
-  responses: VectorSample[],
-  latency: VectorSample[],
-  out: Record<Key, WorkloadTraffic>,
-) {
-  const get = (l: Record<string, string>) => {
-    const name = LINKERD_WORKLOAD_LABELS.map(k => l[k]).find(Boolean);
-    if (!l.namespace || !name) return undefined;
-    const key = `${l.namespace}/${name}`;
-    let t = out[key];
-    if (!t) {
-      t = emptyTraffic('linkerd', 'inbound');
-      out[key] = t;
-    }
-    return t.provider === 'linkerd' ? t : undefined;
-  };
-  for (const s of responses) {
-    const t = get(s.labels);
-    if (!t) continue;
-    t.requestsPerSecond += s.value;
-    if (s.labels.classification === 'failure') {
-      t.serverErrorsPerSecond += s.value;
-    } else if (/^4\d\d$/.test(s.labels.status_code ?? '')) {
-      t.clientErrorsPerSecond += s.value;
-    }
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
+
+/** Milliseconds of a PromQL duration such as `1h30m`. */
+function durationMs(duration: string): number {
+  let total = 0;
+  for (const [, n, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
+    total += Number(n) * UNIT_MS[unit];
   }
-  for (const s of latency) {
-    const t = get(s.labels);
-    if (t) addBucket(t, s.labels.le, s.value);
-  }
+  return total;
 }

@@ -8,13 +8,14 @@ import {
 import { parseJaegerV1Response } from './jaegerV1';
 import { mapLimit } from '../limit';
 import { parseOtlpTraces } from './otlp';
+import { SpanMapping } from './proxySpans';
+import { TracingOptions } from './types';
 import {
   NormalizedTrace,
   TracingData,
   TracingFetchRequest,
-  TracingOptions,
   TracingSource,
-} from './types';
+} from '@mesh-readiness/plugin-mesh-node';
 
 /**
  * Every `*.json` file under a directory (recursively, in path order), each a Jaeger v1
@@ -59,7 +60,8 @@ export class FilesSource implements TracingSource {
       this.options.concurrency,
       async file => {
         try {
-          return { traces: parseTraceFile(await fs.readFile(file, 'utf8')) };
+          const text = await fs.readFile(file, 'utf8');
+          return { traces: parseTraceFile(text, this.options) };
         } catch (e) {
           return { problem: `file ${file} skipped: ${(e as Error).message}` };
         }
@@ -96,7 +98,10 @@ export class FilesSource implements TracingSource {
 }
 
 /** A file's traces: Jaeger v1 JSON, or OTLP-JSON. Throws what is wrong with it. */
-export function parseTraceFile(text: string): NormalizedTrace[] {
+export function parseTraceFile(
+  text: string,
+  mapping?: SpanMapping,
+): NormalizedTrace[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -109,7 +114,7 @@ export function parseTraceFile(text: string): NormalizedTrace[] {
     !Array.isArray(json) &&
     'data' in json
   ) {
-    return parseJaegerV1Response(json).traces;
+    return parseJaegerV1Response(json, mapping).traces;
   }
   if (
     json &&
@@ -117,7 +122,7 @@ export function parseTraceFile(text: string): NormalizedTrace[] {
     !Array.isArray(json) &&
     ['resourceSpans', 'batches', 'result', 'trace'].some(k => k in json)
   ) {
-    return parseOtlpTraces(json);
+    return parseOtlpTraces(json, mapping);
   }
   throw new Error(
     'neither a Jaeger API answer ({"data":[…]}) nor an OTLP-JSON trace document',

@@ -1,26 +1,16 @@
-import {
-  collectPerService,
-  resolveTracingOptions,
-  rfc3339Nano,
-  ServiceResult,
-  validateFetchRequest,
-} from './common';
+import { TracingFetchRequest } from '@mesh-readiness/plugin-mesh-node';
+import { rfc3339Nano, ServiceResult } from './common';
 import {
   HttpAnswer,
   HttpRun,
   isSuccess,
-  normalizeBaseUrl,
   snippet,
   TransportError,
 } from './http';
+import { HttpTracingSource, ServiceSearch } from './HttpTracingSource';
 import { parseJaegerV1Response } from './jaegerV1';
 import { parseOtlpDocuments } from './otlp';
-import {
-  TracingData,
-  TracingFetchRequest,
-  TracingOptions,
-  TracingSource,
-} from './types';
+import { TracingOptions } from './types';
 
 export type JaegerApi = 'v3' | 'v1';
 
@@ -40,17 +30,12 @@ export type JaegerApi = 'v3' | 'v1';
  * names kept as deprecated aliases and the canonical name winning), so both spellings
  * are sent and every api_v3 version reads the query.
  */
-export class JaegerSource implements TracingSource {
-  readonly description: string;
-  private readonly baseUrl: string;
-  private readonly options: TracingOptions;
+export class JaegerSource extends HttpTracingSource {
   private api?: JaegerApi;
   private detection?: Promise<JaegerApi>;
 
   constructor(url: string, options: Partial<TracingOptions> = {}) {
-    this.baseUrl = normalizeBaseUrl('Jaeger', url);
-    this.options = resolveTracingOptions(options);
-    this.description = `Jaeger ${this.baseUrl}`;
+    super('Jaeger', url, options);
   }
 
   /** The API detected so far, if any. */
@@ -58,20 +43,15 @@ export class JaegerSource implements TracingSource {
     return this.api;
   }
 
-  async fetch(req: TracingFetchRequest): Promise<TracingData> {
-    validateFetchRequest(req);
-    const run = new HttpRun('Jaeger', this.baseUrl, this.options);
-    if (req.services.length === 0) {
-      return { traces: [], perService: {}, problems: [], requests: 0 };
-    }
+  protected async startFetch(
+    run: HttpRun,
+    req: TracingFetchRequest,
+  ): Promise<ServiceSearch> {
     const api = await this.detectApi(run);
-    const collected = await collectPerService(req, this.options, service =>
+    return service =>
       api === 'v3'
         ? this.searchV3(run, service, req)
-        : this.searchV1(run, service, req),
-    );
-    run.assertReachable();
-    return { ...collected, requests: run.requests };
+        : this.searchV1(run, service, req);
   }
 
   private async detectApi(run: HttpRun): Promise<JaegerApi> {
@@ -166,12 +146,11 @@ export class JaegerSource implements TracingSource {
     // Older api_v3 gateways streamed the answer as one JSON document per line.
     if (answer.text.trim() === '') return { traces: [] };
     const docs = parseJsonOrNdjson(run, answer);
-    try {
-      const traces = parseOtlpDocuments(docs);
-      return { traces: traces.slice(0, this.options.maxTracesPerService) };
-    } catch (e) {
-      throw run.shapeError(answer, e);
-    }
+    return {
+      traces: run.mapAnswer(answer, () =>
+        parseOtlpDocuments(docs, this.options),
+      ),
+    };
   }
 
   private async searchV1(
@@ -185,21 +164,19 @@ export class JaegerSource implements TracingSource {
       end: String(req.end.getTime() * 1000),
       limit: String(this.options.maxTracesPerService),
     });
-    const answer = await run.get(run.url('/api/traces', params));
-    if (!isSuccess(answer))
-      throw run.httpError(answer, jaegerErrorMessage(answer.text));
-    const json = run.json(answer);
-    try {
-      const { traces, errors } = parseJaegerV1Response(json);
-      return {
-        traces: traces.slice(0, this.options.maxTracesPerService),
-        problems: errors.map(
-          e => `Jaeger reported an error next to its data: ${e}`,
-        ),
-      };
-    } catch (e) {
-      throw run.shapeError(answer, e);
-    }
+    const { answer, json } = await run.getJson(
+      run.url('/api/traces', params),
+      jaegerErrorMessage,
+    );
+    const { traces, errors } = run.mapAnswer(answer, () =>
+      parseJaegerV1Response(json, this.options),
+    );
+    return {
+      traces,
+      problems: errors.map(
+        e => `Jaeger reported an error next to its data: ${e}`,
+      ),
+    };
   }
 }
 

@@ -176,7 +176,7 @@ describe('TempoSource', () => {
     expect(data.problems).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^service "productpage\\.default": trace ${T2}: Tempo at http://127\\.0\\.0\\.1:\\d+/api/traces/${T2} answered HTTP 404: trace not found$`,
+          `^service "productpage\\.default": trace ${T2}: Tempo at http://127\\.0\\.0\\.1:\\d+/api/traces/${T2}\\?start=1772358300&end=1772359500 answered HTTP 404: trace not found$`,
         ),
       ),
     ]);
@@ -214,7 +214,7 @@ describe('TempoSource', () => {
         },
       },
       new RegExp(
-        `^service "productpage\\.default": trace ${T1}: Tempo at .*/api/traces/${T1} answered in an unexpected shape: resourceSpans\\.0\\.scopeSpans\\.0\\.spans\\.0: span id '%%'`,
+        `^service "productpage\\.default": trace ${T1}: Tempo at .*/api/traces/${T1}\\?start=1772358300&end=1772359500 answered in an unexpected shape: resourceSpans\\.0\\.scopeSpans\\.0\\.spans\\.0: span id '%%'`,
       ),
     ],
     [

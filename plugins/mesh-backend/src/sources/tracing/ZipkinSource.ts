@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import {
-  collectPerService,
-  resolveTracingOptions,
-  ServiceResult,
-  validateFetchRequest,
-} from './common';
-import { describeZodError, HttpRun, isSuccess, normalizeBaseUrl } from './http';
+  NormalizedSpan,
+  NormalizedTrace,
+  TracingFetchRequest,
+} from '@mesh-readiness/plugin-mesh-node';
+import { ServiceResult } from './common';
+import { describeZodError, HttpRun } from './http';
+import { HttpTracingSource, ServiceSearch } from './HttpTracingSource';
 import { TraceFormatError } from './otlp';
 import {
   buildSpan,
@@ -14,16 +15,10 @@ import {
   normalizeParentSpanId,
   normalizeSpanId,
   normalizeTraceId,
+  SpanMapping,
   UNKNOWN_SERVICE,
 } from './proxySpans';
-import {
-  NormalizedSpan,
-  NormalizedTrace,
-  TracingData,
-  TracingFetchRequest,
-  TracingOptions,
-  TracingSource,
-} from './types';
+import { TracingOptions } from './types';
 
 const endpointSchema = z
   .object({ serviceName: z.string().nullish() })
@@ -58,7 +53,10 @@ type ZipkinSpan = z.infer<typeof zipkinSpanSchema>;
  * client half; the client half gets a derived id, its 16 digits followed by 16 zeros (a
  * 32-digit id, which no Zipkin span id can be).
  */
-export function parseZipkinTraces(doc: unknown): NormalizedTrace[] {
+export function parseZipkinTraces(
+  doc: unknown,
+  mapping?: SpanMapping,
+): NormalizedTrace[] {
   const parsed = zipkinTracesSchema.safeParse(doc);
   if (!parsed.success)
     throw new TraceFormatError(describeZodError(parsed.error));
@@ -70,7 +68,7 @@ export function parseZipkinTraces(doc: unknown): NormalizedTrace[] {
     trace.forEach((raw, s) => {
       let span: NormalizedSpan;
       try {
-        span = toSpan(raw);
+        span = toSpan(raw, mapping);
       } catch (e) {
         throw new TraceFormatError(`${t}.${s}: ${(e as Error).message}`);
       }
@@ -85,7 +83,10 @@ export function parseZipkinTraces(doc: unknown): NormalizedTrace[] {
   }));
 }
 
-function toSpan(span: ZipkinSpan): NormalizedSpan {
+function toSpan(
+  span: ZipkinSpan,
+  mapping: SpanMapping | undefined,
+): NormalizedSpan {
   const attributes: Record<string, string> = {};
   for (const [k, v] of Object.entries(span.tags ?? {}))
     keepAttribute(attributes, k, v);
@@ -94,21 +95,24 @@ function toSpan(span: ZipkinSpan): NormalizedSpan {
     keepAttribute(attributes, 'peer.service', span.remoteEndpoint.serviceName);
   }
   const ts = span.timestamp;
-  return buildSpan({
-    traceId: normalizeTraceId(span.traceId, 'hex'),
-    spanId: normalizeSpanId(span.id, 'hex'),
-    parentSpanId: normalizeParentSpanId(span.parentId, 'hex'),
-    kind: normalizeKind(span.kind),
-    service: span.localEndpoint?.serviceName || UNKNOWN_SERVICE,
-    name: span.name ?? '',
-    startTimeUnixNano:
-      typeof ts === 'number' && ts > 0
-        ? (BigInt(Math.round(ts)) * 1000n).toString()
-        : undefined,
-    durationMicros:
-      typeof span.duration === 'number' ? span.duration : undefined,
-    attributes,
-  });
+  return buildSpan(
+    {
+      traceId: normalizeTraceId(span.traceId, 'hex'),
+      spanId: normalizeSpanId(span.id, 'hex'),
+      parentSpanId: normalizeParentSpanId(span.parentId, 'hex'),
+      kind: normalizeKind(span.kind),
+      service: span.localEndpoint?.serviceName || UNKNOWN_SERVICE,
+      name: span.name ?? '',
+      startTimeUnixNano:
+        typeof ts === 'number' && ts > 0
+          ? (BigInt(Math.round(ts)) * 1000n).toString()
+          : undefined,
+      durationMicros:
+        typeof span.duration === 'number' ? span.duration : undefined,
+      attributes,
+    },
+    mapping,
+  );
 }
 
 function splitSharedSpans(
@@ -131,25 +135,13 @@ function splitSharedSpans(
 /**
  * Zipkin v2: `GET /api/v2/traces?serviceName=&endTs=<ms>&lookback=<ms>&limit=` per service.
  */
-export class ZipkinSource implements TracingSource {
-  readonly description: string;
-  private readonly baseUrl: string;
-  private readonly options: TracingOptions;
-
+export class ZipkinSource extends HttpTracingSource {
   constructor(url: string, options: Partial<TracingOptions> = {}) {
-    this.baseUrl = normalizeBaseUrl('Zipkin', url);
-    this.options = resolveTracingOptions(options);
-    this.description = `Zipkin ${this.baseUrl}`;
+    super('Zipkin', url, options);
   }
 
-  async fetch(req: TracingFetchRequest): Promise<TracingData> {
-    validateFetchRequest(req);
-    const run = new HttpRun('Zipkin', this.baseUrl, this.options);
-    const collected = await collectPerService(req, this.options, service =>
-      this.searchService(run, service, req),
-    );
-    run.assertReachable();
-    return { ...collected, requests: run.requests };
+  protected startFetch(run: HttpRun, req: TracingFetchRequest): ServiceSearch {
+    return service => this.searchService(run, service, req);
   }
 
   private async searchService(
@@ -164,15 +156,13 @@ export class ZipkinSource implements TracingSource {
       lookback: String(Math.max(endTs - req.start.getTime(), 1)),
       limit: String(this.options.maxTracesPerService),
     });
-    const answer = await run.get(run.url('/api/v2/traces', params));
-    if (!isSuccess(answer)) throw run.httpError(answer);
-    const json = run.json(answer);
-    let traces: NormalizedTrace[];
-    try {
-      traces = parseZipkinTraces(json);
-    } catch (e) {
-      throw run.shapeError(answer, e);
-    }
-    return { traces: traces.slice(0, this.options.maxTracesPerService) };
+    const { answer, json } = await run.getJson(
+      run.url('/api/v2/traces', params),
+    );
+    return {
+      traces: run.mapAnswer(answer, () =>
+        parseZipkinTraces(json, this.options),
+      ),
+    };
   }
 }

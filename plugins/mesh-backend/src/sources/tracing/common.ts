@@ -1,12 +1,11 @@
 import { mapLimit } from '../limit';
+import { DEFAULT_TRACING_OPTIONS, TracingOptions } from './types';
 import {
-  DEFAULT_TRACING_OPTIONS,
   NormalizedSpan,
   NormalizedTrace,
   TracingData,
   TracingFetchRequest,
-  TracingOptions,
-} from './types';
+} from '@mesh-readiness/plugin-mesh-node';
 
 /** Defaults filled in and every option checked, so a typo fails at startup, not mid-run. */
 export function resolveTracingOptions(
@@ -29,6 +28,14 @@ export function resolveTracingOptions(
   positiveInt('maxTracesPerService');
   positiveInt('concurrency');
   positiveInt('timeoutMs');
+  const invalid = serviceNameProblem(resolved.linkerdProxyService);
+  if (invalid) {
+    throw new Error(
+      `tracing option linkerdProxyService ${JSON.stringify(
+        resolved.linkerdProxyService,
+      )} ${invalid}`,
+    );
+  }
   return resolved;
 }
 
@@ -132,7 +139,7 @@ export interface ServiceResult {
  * Runs one query per requested service, at most `concurrency` services at once, and
  * merges the answers. A refused name or a failing query becomes a `problems` entry (and
  * no `perService` entry) while the other services go on. Results are in the order of the
- * request, whatever order the answers came in.
+ * request, whatever order the answers came in, and at most `maxTracesPerService` a service.
  */
 export async function collectPerService(
   req: TracingFetchRequest,
@@ -170,7 +177,9 @@ export async function collectPerService(
       problems.push(outcome.error!);
       return;
     }
-    const { traces, problems: partial } = outcome.result!;
+    const { problems: partial } = outcome.result!;
+    // A back end may answer more traces than the limit it was sent.
+    const traces = outcome.result!.traces.slice(0, options.maxTracesPerService);
     perService[service] = traces.length;
     traces.forEach(t => set.add(t));
     for (const p of partial ?? []) {

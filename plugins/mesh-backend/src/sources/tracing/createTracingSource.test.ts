@@ -1,7 +1,5 @@
-import {
-  createTracingSource,
-  TracingSourceConfig,
-} from './createTracingSource';
+import type { TracingConfig } from '../../config';
+import { createTracingSource } from './createTracingSource';
 import { FilesSource } from './FilesSource';
 import { JaegerSource } from './JaegerSource';
 import { TempoSource } from './TempoSource';
@@ -12,9 +10,20 @@ import {
   startFixtureServer,
   WINDOW,
 } from './__testUtils__/fixtureServer';
+import { DEFAULT_TRACING_OPTIONS } from './types';
+
+/** A cluster's `tracing` as readMeshConfig gives it: the schema's defaults filled in. */
+const tracing = (
+  c: Pick<TracingConfig, 'type'> & Partial<TracingConfig>,
+): TracingConfig => ({
+  maxTracesPerService: DEFAULT_TRACING_OPTIONS.maxTracesPerService,
+  concurrency: DEFAULT_TRACING_OPTIONS.concurrency,
+  linkerdProxyService: DEFAULT_TRACING_OPTIONS.linkerdProxyService,
+  ...c,
+});
 
 describe('createTracingSource', () => {
-  it.each<[TracingSourceConfig, unknown, string]>([
+  it.each<[Partial<TracingConfig>, unknown, string]>([
     [
       { type: 'jaeger', url: 'http://jaeger-query.istio-system:16686/' },
       JaegerSource,
@@ -36,12 +45,12 @@ describe('createTracingSource', () => {
       'trace files in ./traces',
     ],
   ])('builds %j', (config, type, description) => {
-    const source = createTracingSource(config);
+    const source = createTracingSource(tracing(config as TracingConfig));
     expect(source).toBeInstanceOf(type as new (...args: never[]) => unknown);
     expect(source.description).toBe(description);
   });
 
-  it.each<[string, TracingSourceConfig, RegExp]>([
+  it.each<[string, Partial<TracingConfig>, RegExp]>([
     [
       'jaeger without a url',
       { type: 'jaeger' },
@@ -87,8 +96,15 @@ describe('createTracingSource', () => {
       { type: 'zipkin', url: 'http://z:9411', concurrency: 0 },
       /^tracing option concurrency must be a positive integer, got 0$/,
     ],
+    [
+      'an empty Linkerd proxy service name',
+      { type: 'zipkin', url: 'http://z:9411', linkerdProxyService: ' ' },
+      /^tracing option linkerdProxyService " " is empty$/,
+    ],
   ])('refuses %s', (_name, config, message) => {
-    expect(() => createTracingSource(config)).toThrow(message);
+    expect(() => createTracingSource(tracing(config as TracingConfig))).toThrow(
+      message,
+    );
   });
 
   describe('options', () => {
@@ -98,17 +114,17 @@ describe('createTracingSource', () => {
       server = undefined;
     });
 
-    it('applies defaults, then the options, then the config, merging headers', async () => {
+    it('applies the options, then the config, merging headers', async () => {
       server = await startFixtureServer(req =>
         req.path === '/api/v2/traces' ? { body: [] } : GO_NOT_FOUND,
       );
       const source = createTracingSource(
-        {
+        tracing({
           type: 'zipkin',
           url: server.url,
           maxTracesPerService: 7,
           headers: { 'x-team': 'mesh' },
-        },
+        }),
         {
           maxTracesPerService: 3,
           headers: { authorization: 'Bearer t', 'x-team': 'other' },

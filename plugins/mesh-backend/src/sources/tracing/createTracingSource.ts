@@ -1,23 +1,10 @@
+import { TracingSource } from '@mesh-readiness/plugin-mesh-node';
+import type { TracingConfig } from '../../config';
 import { FilesSource } from './FilesSource';
 import { JaegerSource } from './JaegerSource';
 import { TempoSource } from './TempoSource';
-import { TracingOptions, TracingSource } from './types';
+import { TracingOptions } from './types';
 import { ZipkinSource } from './ZipkinSource';
-
-export type TracingSourceType = 'jaeger' | 'tempo' | 'zipkin' | 'files';
-
-/** A cluster's `tracing` block, plus the options a deployment may tune per back end. */
-export interface TracingSourceConfig {
-  type: TracingSourceType;
-  /** Base URL of the query API (jaeger, tempo, zipkin), with any path prefix. */
-  url?: string;
-  /** Directory of exported trace JSON (files). */
-  dir?: string;
-  headers?: Record<string, string>;
-  maxTracesPerService?: number;
-  concurrency?: number;
-  timeoutMs?: number;
-}
 
 const EXAMPLE_URL = {
   jaeger: 'http://jaeger-query.istio-system:16686',
@@ -26,21 +13,20 @@ const EXAMPLE_URL = {
 };
 
 /**
- * Builds the tracing source a config names. Options: defaults, then `options`, then
- * what the config itself sets (headers are merged, the config's winning). Throws a clear
- * error for a missing or misplaced url/dir, an unknown type, or a bad option.
+ * Builds the tracing source a cluster's config names. The config's settings win over
+ * `options`, which carry what config cannot set (`timeoutMs`) and headers to merge with
+ * the config's (the config's winning). Throws a clear error for a missing or misplaced
+ * url/dir, an unknown type, or a bad option.
  */
 export function createTracingSource(
-  config: TracingSourceConfig,
+  config: TracingConfig,
   options: Partial<TracingOptions> = {},
 ): TracingSource {
   const merged: Partial<TracingOptions> = {
     ...options,
-    ...definedOnly({
-      maxTracesPerService: config.maxTracesPerService,
-      concurrency: config.concurrency,
-      timeoutMs: config.timeoutMs,
-    }),
+    maxTracesPerService: config.maxTracesPerService,
+    concurrency: config.concurrency,
+    linkerdProxyService: config.linkerdProxyService,
   };
   if (options.headers || config.headers) {
     merged.headers = { ...options.headers, ...config.headers };
@@ -79,10 +65,4 @@ export function createTracingSource(
         )}'; expected jaeger, tempo, zipkin or files`,
       );
   }
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(o).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
 }

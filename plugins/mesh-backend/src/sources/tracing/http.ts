@@ -1,10 +1,15 @@
 import { z } from 'zod';
+import { describeFetchError, isTimeoutError } from '../http';
 import { createLimiter, Limiter } from '../limit';
 import { TracingOptions } from './types';
 
 /** The request never got an HTTP answer: connection refused or reset, DNS, timeout. */
 export class TransportError extends Error {
-  constructor(message: string, readonly reason: string) {
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly timedOut: boolean,
+  ) {
     super(message);
   }
 }
@@ -21,26 +26,6 @@ export function snippet(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (!flat) return '(empty body)';
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-
-export function describeFetchError(e: unknown, timeoutMs: number): string {
-  const err = e as Error & {
-    cause?: {
-      code?: string;
-      message?: string;
-      errors?: Array<{ code?: string }>;
-    };
-  };
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
-    return `no answer within ${timeoutMs} ms`;
-  }
-  return (
-    err?.cause?.code ??
-    err?.cause?.errors?.find(x => x.code)?.code ??
-    err?.cause?.message ??
-    err?.message ??
-    String(e)
-  );
 }
 
 /** The first issue of a zod error, with where it is: `resourceSpans.0.scopeSpans: expected array`. */
@@ -76,7 +61,7 @@ export class HttpRun {
   requests = 0;
   private dataRequests = 0;
   private transportFailures = 0;
-  private lastTransportError = '';
+  private lastTransportError?: TransportError;
   private readonly limit: Limiter;
 
   constructor(
@@ -118,14 +103,16 @@ export class HttpRun {
         };
       } catch (e) {
         const reason = describeFetchError(e, this.options.timeoutMs);
-        if (!probe) {
-          this.transportFailures += 1;
-          this.lastTransportError = reason;
-        }
-        throw new TransportError(
+        const error = new TransportError(
           `${this.backend} at ${url} did not answer: ${reason}`,
           reason,
+          isTimeoutError(e),
         );
+        if (!probe) {
+          this.transportFailures += 1;
+          this.lastTransportError = error;
+        }
+        throw error;
       }
     });
   }
@@ -136,13 +123,36 @@ export class HttpRun {
    * one clear error says so instead of a problem per service.
    */
   assertReachable(): void {
-    if (this.dataRequests > 0 && this.transportFailures === this.dataRequests) {
-      const what = this.lastTransportError.startsWith('no answer within')
-        ? 'is not answering'
-        : 'is unreachable';
+    const last = this.lastTransportError;
+    if (last && this.transportFailures === this.dataRequests) {
+      const what = last.timedOut ? 'is not answering' : 'is unreachable';
       throw new Error(
-        `${this.backend} at ${this.baseUrl} ${what}: ${this.lastTransportError} (all ${this.dataRequests} requests failed)`,
+        `${this.backend} at ${this.baseUrl} ${what}: ${last.reason} (all ${this.dataRequests} requests failed)`,
       );
+    }
+  }
+
+  /**
+   * GETs a JSON answer. One that is not a 2xx throws, quoting `errorDetail` of its body
+   * (else the body's start); so does a body that is not JSON.
+   */
+  async getJson(
+    url: string,
+    errorDetail?: (text: string) => string,
+  ): Promise<{ answer: HttpAnswer; json: unknown }> {
+    const answer = await this.get(url);
+    if (!isSuccess(answer)) {
+      throw this.httpError(answer, errorDetail?.(answer.text));
+    }
+    return { answer, json: this.json(answer) };
+  }
+
+  /** Runs a back end's mapper on an answer; what it throws is an unexpected shape. */
+  mapAnswer<T>(answer: HttpAnswer, map: () => T): T {
+    try {
+      return map();
+    } catch (e) {
+      throw this.shapeError(answer, e);
     }
   }
 

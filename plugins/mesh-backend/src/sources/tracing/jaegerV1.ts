@@ -7,10 +7,14 @@ import {
   normalizeParentSpanId,
   normalizeSpanId,
   normalizeTraceId,
+  SpanMapping,
   UNKNOWN_SERVICE,
 } from './proxySpans';
 import { TraceFormatError } from './otlp';
-import { NormalizedSpan, NormalizedTrace } from './types';
+import {
+  NormalizedSpan,
+  NormalizedTrace,
+} from '@mesh-readiness/plugin-mesh-node';
 
 /**
  * Jaeger's v1 JSON (`/api/traces`, `/api/traces/<id>`, and what Jaeger's UI exports):
@@ -81,7 +85,10 @@ export interface JaegerV1Parsed {
 }
 
 /** Validates and maps a Jaeger v1 answer. Throws a TraceFormatError on a wrong shape. */
-export function parseJaegerV1Response(doc: unknown): JaegerV1Parsed {
+export function parseJaegerV1Response(
+  doc: unknown,
+  mapping?: SpanMapping,
+): JaegerV1Parsed {
   if (
     !doc ||
     typeof doc !== 'object' ||
@@ -95,7 +102,7 @@ export function parseJaegerV1Response(doc: unknown): JaegerV1Parsed {
     throw new TraceFormatError(describeZodError(parsed.error));
   const traces = (parsed.data.data ?? []).map((t, i) => {
     try {
-      return toTrace(t);
+      return toTrace(t, mapping);
     } catch (e) {
       throw new TraceFormatError(`data.${i}: ${(e as Error).message}`);
     }
@@ -113,11 +120,14 @@ function tagValue(tags: V1Span['tags'], key: string): unknown {
   return tags?.find(t => t.key === key)?.value;
 }
 
-function toTrace(trace: V1Trace): NormalizedTrace {
+function toTrace(
+  trace: V1Trace,
+  mapping: SpanMapping | undefined,
+): NormalizedTrace {
   const traceId = normalizeTraceId(trace.traceID, 'hex');
   const spans = (trace.spans ?? []).map((span, i) => {
     try {
-      return toSpan(span, trace);
+      return toSpan(span, trace, mapping);
     } catch (e) {
       throw new TraceFormatError(`spans.${i}: ${(e as Error).message}`);
     }
@@ -125,7 +135,11 @@ function toTrace(trace: V1Trace): NormalizedTrace {
   return { traceId, spans };
 }
 
-function toSpan(span: V1Span, trace: V1Trace): NormalizedSpan {
+function toSpan(
+  span: V1Span,
+  trace: V1Trace,
+  mapping: SpanMapping | undefined,
+): NormalizedSpan {
   const traceId = normalizeTraceId(span.traceID, 'hex');
   const spanId = normalizeSpanId(span.spanID, 'hex');
   const process =
@@ -164,20 +178,23 @@ function toSpan(span: V1Span, trace: V1Trace): NormalizedSpan {
   for (const t of process?.tags ?? [])
     keepAttribute(attributes, t.key, t.value);
   const start = span.startTime;
-  return buildSpan({
-    traceId,
-    spanId,
-    parentSpanId,
-    kind: normalizeKind(tagValue(span.tags, 'span.kind')),
-    service: process?.serviceName || UNKNOWN_SERVICE,
-    name: span.operationName ?? '',
-    startTimeUnixNano:
-      typeof start === 'number' && start > 0
-        ? (BigInt(Math.round(start)) * 1000n).toString()
-        : undefined,
-    durationMicros:
-      typeof span.duration === 'number' ? span.duration : undefined,
-    followsFrom,
-    attributes,
-  });
+  return buildSpan(
+    {
+      traceId,
+      spanId,
+      parentSpanId,
+      kind: normalizeKind(tagValue(span.tags, 'span.kind')),
+      service: process?.serviceName || UNKNOWN_SERVICE,
+      name: span.operationName ?? '',
+      startTimeUnixNano:
+        typeof start === 'number' && start > 0
+          ? (BigInt(Math.round(start)) * 1000n).toString()
+          : undefined,
+      durationMicros:
+        typeof span.duration === 'number' ? span.duration : undefined,
+      followsFrom,
+      attributes,
+    },
+    mapping,
+  );
 }

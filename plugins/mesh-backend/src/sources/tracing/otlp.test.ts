@@ -6,6 +6,7 @@ import {
   T1,
 } from './__testUtils__/bookinfo';
 import { fixtureJson } from './__testUtils__/fixtureServer';
+import { TRACE_AMBIENT, TRACE_LINKERD } from './__testUtils__/meshAttribution';
 import { parseOtlpDocuments, parseOtlpTraces } from './otlp';
 
 describe('parseOtlpTraces', () => {
@@ -105,16 +106,10 @@ describe('parseOtlpTraces', () => {
       ['voting', 'server', false, null, '1000000000000002'],
     ]);
     expect(traces).toHaveLength(2);
-    expect(spans[3].attributes).toEqual({
-      'http.status_code': '200',
-      'otel.scope.name':
-        'go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp',
-    });
-    expect(spans[1].attributes).toEqual({
-      direction: 'inbound',
-      'http.status_code': '200',
-      'otel.scope.name': 'linkerd2-proxy',
-    });
+    // Attributes included: the waypoint's peers, the proxy's pod labels, the app's pod.
+    expect(sortedTraces(traces)).toEqual(
+      sortedTraces([TRACE_AMBIENT, TRACE_LINKERD]),
+    );
   });
 
   it('merges documents of one answer split in chunks (NDJSON) by trace id', () => {

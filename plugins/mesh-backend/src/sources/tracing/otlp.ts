@@ -8,9 +8,13 @@ import {
   normalizeParentSpanId,
   normalizeSpanId,
   normalizeTraceId,
+  SpanMapping,
   UNKNOWN_SERVICE,
 } from './proxySpans';
-import { NormalizedSpan, NormalizedTrace } from './types';
+import {
+  NormalizedSpan,
+  NormalizedTrace,
+} from '@mesh-readiness/plugin-mesh-node';
 
 /**
  * OTLP-JSON trace documents as Jaeger api_v3 and Tempo write them. One parser for all
@@ -118,16 +122,22 @@ function unwrap(doc: unknown): unknown {
  * Parses one OTLP-JSON document (wrapped or not) into traces, grouping spans by trace id.
  * Throws a TraceFormatError naming the first thing that is wrong.
  */
-export function parseOtlpTraces(doc: unknown): NormalizedTrace[] {
-  return groupSpansByTrace(parseOtlpSpans(doc));
+export function parseOtlpTraces(
+  doc: unknown,
+  mapping?: SpanMapping,
+): NormalizedTrace[] {
+  return groupSpansByTrace(parseOtlpSpans(doc, mapping));
 }
 
 /** Like parseOtlpTraces, for an answer split in several documents (NDJSON chunks). */
-export function parseOtlpDocuments(docs: unknown[]): NormalizedTrace[] {
-  return groupSpansByTrace(docs.flatMap(parseOtlpSpans));
+export function parseOtlpDocuments(
+  docs: unknown[],
+  mapping?: SpanMapping,
+): NormalizedTrace[] {
+  return groupSpansByTrace(docs.flatMap(doc => parseOtlpSpans(doc, mapping)));
 }
 
-function parseOtlpSpans(raw: unknown): NormalizedSpan[] {
+function parseOtlpSpans(raw: unknown, mapping?: SpanMapping): NormalizedSpan[] {
   const doc = unwrap(raw);
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new TraceFormatError(
@@ -171,7 +181,9 @@ function parseOtlpSpans(raw: unknown): NormalizedSpan[] {
         ss.scope?.name ?? ss.instrumentationLibrary?.name ?? undefined;
       (ss.spans ?? []).forEach((span, i) => {
         try {
-          spans.push(toSpan(span, service, scopeName, resourceAttributes));
+          spans.push(
+            toSpan(span, service, scopeName, resourceAttributes, mapping),
+          );
         } catch (e) {
           throw new TraceFormatError(
             `resourceSpans.${r}.scopeSpans.${s}.spans.${i}: ${
@@ -190,6 +202,7 @@ function toSpan(
   service: string,
   scopeName: string | undefined,
   resourceAttributes: KeyValues,
+  mapping: SpanMapping | undefined,
 ): NormalizedSpan {
   const traceId = normalizeTraceId(span.traceId);
   const spanId = normalizeSpanId(span.spanId);
@@ -213,22 +226,25 @@ function toSpan(
   }
   const start = toBigInt(span.startTimeUnixNano);
   const end = toBigInt(span.endTimeUnixNano);
-  return buildSpan({
-    traceId,
-    spanId,
-    parentSpanId,
-    kind: normalizeKind(span.kind),
-    service,
-    name: span.name ?? '',
-    startTimeUnixNano:
-      start !== undefined && start > 0n ? start.toString() : undefined,
-    durationMicros:
-      start !== undefined && end !== undefined && start > 0n && end >= start
-        ? Number(end - start) / 1000
-        : undefined,
-    followsFrom,
-    attributes,
-  });
+  return buildSpan(
+    {
+      traceId,
+      spanId,
+      parentSpanId,
+      kind: normalizeKind(span.kind),
+      service,
+      name: span.name ?? '',
+      startTimeUnixNano:
+        start !== undefined && start > 0n ? start.toString() : undefined,
+      durationMicros:
+        start !== undefined && end !== undefined && start > 0n && end >= start
+          ? Number(end - start) / 1000
+          : undefined,
+      followsFrom,
+      attributes,
+    },
+    mapping,
+  );
 }
 
 function toBigInt(

@@ -9,7 +9,7 @@ import {
   normalizeTraceId,
   ProxyClassification,
 } from './proxySpans';
-import { SpanKind } from './types';
+import { SpanKind } from '@mesh-readiness/plugin-mesh-node';
 
 const SIDECAR_NODE =
   'sidecar~10.244.1.7~productpage-v1-7d6cfb7dfd-5ltmh.default~default.svc.cluster.local';

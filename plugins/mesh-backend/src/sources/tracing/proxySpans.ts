@@ -1,4 +1,9 @@
-import { NormalizedSpan, ProxyDirection, SpanKind } from './types';
+import {
+  NormalizedSpan,
+  ProxyDirection,
+  SpanKind,
+} from '@mesh-readiness/plugin-mesh-node';
+import { DEFAULT_TRACING_OPTIONS, TracingOptions } from './types';
 
 /**
  * Pure helpers shared by every back end's mapper: how to tell a mesh proxy's span from an
@@ -10,8 +15,8 @@ export interface ProxyClassification {
   proxyDirection?: ProxyDirection;
 }
 
-/** Linkerd hard-codes its proxies' trace service name (linkerd/linkerd2#11157). */
-export const LINKERD_PROXY_SERVICE = 'linkerd-proxy';
+/** What a mapper must know of the deployment to classify its spans. */
+export type SpanMapping = Pick<TracingOptions, 'linkerdProxyService'>;
 
 /** Istio's xDS node id is `<type>~<ip>~<pod>.<ns>~<ns>.svc.cluster.local`. */
 const ISTIO_NODE_ID = /^(sidecar|waypoint|router|ztunnel)~/;
@@ -26,15 +31,17 @@ const OUTBOUND_CLUSTER = /^outbound\|/;
  *   of an Istio proxy (`sidecar~`, `waypoint~`, `router~`). The direction comes from the
  *   cluster name, else from the kind (Envoy's inbound listener makes server spans, its
  *   outbound listener client spans).
- * - Linkerd: service `linkerd-proxy`; the direction only from its `direction` label, since
- *   each Linkerd proxy emits both server and client spans for one hop.
+ * - Linkerd: service `linkerdProxyService` (`linkerd-proxy` by default); the direction
+ *   only from its `direction` label, since each Linkerd proxy emits both server and client
+ *   spans for one hop.
  */
 export function classifyProxy(
   service: string,
   attributes: Record<string, string>,
   kind: SpanKind,
+  linkerdProxyService: string = DEFAULT_TRACING_OPTIONS.linkerdProxyService,
 ): ProxyClassification {
-  if (service === LINKERD_PROXY_SERVICE) {
+  if (service === linkerdProxyService) {
     const direction = attributes.direction?.toLowerCase();
     return direction === 'inbound' || direction === 'outbound'
       ? { isProxy: true, proxyDirection: direction }
@@ -198,18 +205,68 @@ export const KEPT_ATTRIBUTES: Record<string, string> = {
   'http.response.status_code': 'http.status_code',
   'otel.scope.name': 'otel.scope.name',
   'otel.library.name': 'otel.scope.name',
+  // The pod and workload a span came from (OTel Kubernetes resource conventions), set by
+  // an SDK, OTEL_RESOURCE_ATTRIBUTES, or a collector's k8sattributes processor.
+  ...Object.fromEntries(
+    [
+      'k8s.pod.name',
+      'k8s.pod.uid',
+      'k8s.pod.ip',
+      'k8s.namespace.name',
+      'k8s.container.name',
+      'k8s.deployment.name',
+      'k8s.statefulset.name',
+      'k8s.daemonset.name',
+      'k8s.replicaset.name',
+      'k8s.job.name',
+      'k8s.cronjob.name',
+    ].map(k => [k, k]),
+  ),
 };
+
+/** An Istio waypoint names both ends of the hop it carries (`istio.source_workload`…). */
+const ISTIO_PEER_ATTRIBUTE = /^istio\.(source|destination)_[a-z_]+$/;
+
+/**
+ * The pod labels a Linkerd proxy puts on its spans (its downward-API labels file) that
+ * name the workload, and its `hostname` (the pod's name). Names such as `app` or
+ * `hostname` mean something else on other spans, so only Linkerd proxy spans keep them.
+ */
+export const LINKERD_POD_LABELS: ReadonlySet<string> = new Set([
+  'hostname',
+  'app',
+  'version',
+  'app.kubernetes.io/name',
+  'app.kubernetes.io/instance',
+  'linkerd.io/workload-ns',
+  'linkerd.io/proxy-deployment',
+  'linkerd.io/proxy-statefulset',
+  'linkerd.io/proxy-daemonset',
+  'linkerd.io/proxy-replicaset',
+  'linkerd.io/proxy-replicationcontroller',
+  'linkerd.io/proxy-job',
+  'linkerd.io/proxy-cronjob',
+  'linkerd.io/proxy-root-parent',
+]);
+
+function canonicalKey(key: string): string | undefined {
+  // hasOwn: a tag named `constructor` must not find Object.prototype's.
+  if (Object.hasOwn(KEPT_ATTRIBUTES, key)) return KEPT_ATTRIBUTES[key];
+  if (ISTIO_PEER_ATTRIBUTE.test(key) || LINKERD_POD_LABELS.has(key)) return key;
+  return undefined;
+}
 
 /**
  * Adds an attribute if it is one of the kept ones. The first value written under a
  * canonical key wins, so call it with the preferred spelling first (span before process).
+ * Linkerd's pod labels are kept here and dropped by `buildSpan` from other spans.
  */
 export function keepAttribute(
   out: Record<string, string>,
   key: string,
   value: unknown,
 ): void {
-  const canonical = KEPT_ATTRIBUTES[key];
+  const canonical = canonicalKey(key);
   if (!canonical || out[canonical] !== undefined) return;
   if (
     typeof value === 'string' ||
@@ -225,19 +282,35 @@ export function keepAttribute(
  * Builds a normalised span from what a mapper read, classifying it as proxy or app span.
  * Optional fields are left out rather than set to undefined.
  */
-export function buildSpan(fields: {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  kind: SpanKind;
-  service: string;
-  name: string;
-  startTimeUnixNano?: string;
-  durationMicros?: number;
-  followsFrom?: boolean;
-  attributes: Record<string, string>;
-}): NormalizedSpan {
-  const proxy = classifyProxy(fields.service, fields.attributes, fields.kind);
+export function buildSpan(
+  fields: {
+    traceId: string;
+    spanId: string;
+    parentSpanId?: string;
+    kind: SpanKind;
+    service: string;
+    name: string;
+    startTimeUnixNano?: string;
+    durationMicros?: number;
+    followsFrom?: boolean;
+    attributes: Record<string, string>;
+  },
+  mapping: SpanMapping = DEFAULT_TRACING_OPTIONS,
+): NormalizedSpan {
+  const isLinkerd = fields.service === mapping.linkerdProxyService;
+  const attributes = isLinkerd
+    ? fields.attributes
+    : Object.fromEntries(
+        Object.entries(fields.attributes).filter(
+          ([k]) => !LINKERD_POD_LABELS.has(k),
+        ),
+      );
+  const proxy = classifyProxy(
+    fields.service,
+    attributes,
+    fields.kind,
+    mapping.linkerdProxyService,
+  );
   const span: NormalizedSpan = {
     traceId: fields.traceId,
     spanId: fields.spanId,
@@ -245,7 +318,7 @@ export function buildSpan(fields: {
     service: fields.service,
     name: fields.name,
     isProxy: proxy.isProxy,
-    attributes: fields.attributes,
+    attributes,
   };
   if (fields.parentSpanId !== undefined)
     span.parentSpanId = fields.parentSpanId;

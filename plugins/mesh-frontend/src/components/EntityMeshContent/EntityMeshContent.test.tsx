@@ -10,7 +10,10 @@ import {
   renderInTestApp,
 } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
+import {
+  MESH_ERROR_CODES,
+  MeshReport,
+} from '@mesh-readiness/plugin-mesh-common';
 import { meshApiRef, MeshClient } from '../../api';
 import {
   ENROLLMENT_REMEDIATION,
@@ -27,10 +30,15 @@ const REPORT_URL = `${BASE}/v1/reports/component/default/x`;
 const server = setupServer();
 registerMswTestHooks(server);
 
-function errorBody(status: number, name: string, message: string) {
+function errorBody(
+  status: number,
+  name: string,
+  message: string,
+  code?: string,
+) {
   return HttpResponse.json(
     {
-      error: { name, message },
+      error: { name, message, ...(code ? { code } : {}) },
       request: {
         method: 'GET',
         url: '/api/mesh/v1/reports/component/default/x',
@@ -46,6 +54,7 @@ const noReportYet = () =>
     404,
     'NotFoundError',
     'No mesh report has been collected for component:default/x yet',
+    MESH_ERROR_CODES.noReportYet,
   );
 
 async function renderContent() {

@@ -1,4 +1,7 @@
-import { NormalizedSpan, NormalizedTrace } from '../types';
+import {
+  NormalizedSpan,
+  NormalizedTrace,
+} from '@mesh-readiness/plugin-mesh-node';
 
 /**
  * The fixtures' traces as every back end must normalise them, written out by hand.

@@ -1,0 +1,132 @@
+/**
+ * Request-health tolerances as data, in Kiali's model (`health_config.rate`): for the
+ * requests of one protocol in one direction, the share whose code matches `code` is
+ * degraded from `degraded` percent and failing from `failure` percent. An unset
+ * `degraded` means any share above zero is degraded.
+ */
+export interface Tolerance {
+  /** `5XX` (X = any digit), `-` (no response), or a regular expression. */
+  code: string;
+  /** Percent; unset: any share above zero. */
+  degraded?: number;
+  /** Percent. */
+  failure: number;
+  /** Regular expression over `http`, `grpc`. */
+  protocol: string;
+  /** Regular expression over `inbound`, `outbound`. */
+  direction: string;
+}
+
+/** Kiali's defaults (`AddHealthDefault`). */
+export const DEFAULT_TOLERANCES: Tolerance[] = [
+  { code: '5XX', failure: 10, protocol: 'http', direction: '.*' },
+  { code: '4XX', degraded: 10, failure: 20, protocol: 'http', direction: '.*' },
+  { code: '^[1-9]$|^1[0-6]$', failure: 10, protocol: 'grpc', direction: '.*' },
+  { code: '-', failure: 10, protocol: 'http|grpc', direction: '.*' },
+];
+
+/** The annotation that overrides tolerances for one entity, in Kiali's syntax. */
+export const ANNOTATION_HEALTH_RATE = 'servicemesh/health-rate';
+/** Kiali's own annotation, honoured so a team configures tolerances once. */
+export const ANNOTATION_KIALI_HEALTH_RATE = 'health.kiali.io/rate';
+
+const patterns = new Map<string, RegExp>();
+
+/** The code pattern as a regular expression: `5XX` → `^5\d\d$`, `-` → `^-$`. */
+export function codePattern(code: string): RegExp {
+  let re = patterns.get(code);
+  if (!re) {
+    re = /^[0-9X]+$/.test(code)
+      ? new RegExp(`^${code.replace(/X/g, '\\d')}$`)
+      : code === '-'
+      ? /^-$/
+      : new RegExp(code);
+    patterns.set(code, re);
+  }
+  return re;
+}
+
+export function fullMatch(pattern: string, value: string): boolean {
+  return new RegExp(`^(?:${pattern})$`).test(value);
+}
+
+/**
+ * Parses `code,degraded,failure,protocol,direction` entries separated by `;`, as
+ * Kiali's `health.kiali.io/rate` annotation writes them, e.g.
+ * `5XX,1,5,http,inbound;4XX,,30,http,.*`. Empty `degraded` is unset; empty protocol and
+ * direction match every one.
+ */
+export function parseRateAnnotation(
+  value: string,
+): { tolerances: Tolerance[] } | { error: string } {
+  const tolerances: Tolerance[] = [];
+  for (const [i, entry] of value
+    .split(';')
+    .map(e => e.trim())
+    .filter(Boolean)
+    .entries()) {
+    const [code, degraded, failure, protocol, direction] = entry
+      .split(',')
+      .map(p => p.trim());
+    const where = `entry ${i + 1} ('${entry}')`;
+    if (!code) return { error: `${where}: the code is empty` };
+    const percent = (raw: string | undefined) =>
+      raw === undefined || raw === '' ? undefined : Number(raw);
+    const d = percent(degraded);
+    const f = percent(failure);
+    if (f === undefined || !(f >= 0 && f <= 100))
+      return { error: `${where}: failure must be a percentage from 0 to 100` };
+    if (d !== undefined && !(d >= 0 && d <= f))
+      return {
+        error: `${where}: degraded must be a percentage from 0 to the failure threshold`,
+      };
+    try {
+      codePattern(code);
+      if (protocol) fullMatch(protocol, 'http');
+      if (direction) fullMatch(direction, 'inbound');
+    } catch (e) {
+      return { error: `${where}: ${(e as Error).message}` };
+    }
+    tolerances.push({
+      code,
+      ...(d !== undefined ? { degraded: d } : {}),
+      failure: f,
+      protocol: protocol || '.*',
+      direction: direction || '.*',
+    });
+  }
+  if (tolerances.length === 0) return { error: 'no tolerance given' };
+  return { tolerances };
+}
+
+/**
+ * The tolerances for one entity: its annotation's entries first, then the configured
+ * (or default) ones; for a given code, protocol and direction the first entry wins.
+ */
+export function tolerancesFor(
+  annotations: Record<string, string>,
+  configured: Tolerance[] = DEFAULT_TOLERANCES,
+): { tolerances: Tolerance[]; error?: string } {
+  const annotation =
+    ANNOTATION_HEALTH_RATE in annotations
+      ? ANNOTATION_HEALTH_RATE
+      : ANNOTATION_KIALI_HEALTH_RATE in annotations
+      ? ANNOTATION_KIALI_HEALTH_RATE
+      : undefined;
+  if (!annotation) return { tolerances: configured };
+  const parsed = parseRateAnnotation(annotations[annotation]);
+  if ('error' in parsed) {
+    return {
+      tolerances: configured,
+      error: `The annotation ${annotation} is invalid: ${parsed.error}`,
+    };
+  }
+  const seen = new Set<string>();
+  const tolerances = [...parsed.tolerances, ...configured].filter(t => {
+    const key = `${t.code}|${t.protocol}|${t.direction}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { tolerances };
+}

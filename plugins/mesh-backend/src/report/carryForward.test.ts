@@ -1,0 +1,298 @@
+import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
+import {
+  deploymentWithPods,
+  entity,
+  failedSource,
+  metrics,
+  namespace,
+  snapshot,
+  traffic,
+} from '../__testUtils__/fixtures';
+import { buildEntityReport } from './buildReport';
+import { carryForward } from './carryForward';
+import { Entity } from '@backstage/catalog-model';
+import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
+import { CheckRegistry } from '../checks/registry';
+
+const REGISTRY = new CheckRegistry();
+const build = (
+  e: Entity,
+  snapshots: ClusterSnapshot[],
+  window: string,
+  now?: Date,
+) => buildEntityReport(REGISTRY, e, snapshots, { window }, now);
+
+const T1 = new Date('2026-03-01T10:00:00.000Z');
+const T2 = new Date('2026-03-01T10:05:00.000Z');
+const T3 = new Date('2026-03-01T10:10:00.000Z');
+
+const checkout = entity('checkout', {
+  'backstage.io/kubernetes-id': 'checkout',
+});
+const objects = () => [
+  namespace('shop', { labels: { 'istio-injection': 'enabled' } }),
+  ...deploymentWithPods('checkout', 'shop', {
+    pods: 2,
+    meshedPods: 2,
+    templateLabels: {
+      app: 'checkout',
+      'backstage.io/kubernetes-id': 'checkout',
+    },
+  }),
+];
+const goodMetrics = () =>
+  metrics({
+    'shop/checkout': traffic({
+      requestsPerSecond: 24,
+      clientErrorsPerSecond: 0,
+    }),
+  });
+
+const goodRun = (at: Date) =>
+  carryForward(
+    build(
+      checkout,
+      [snapshot('prod', objects(), { metrics: goodMetrics() })],
+      '5m',
+      at,
+    ),
+    undefined,
+  );
+
+const check = (report: MeshReport, id: string) =>
+  report.checks.find(c => c.id === id)!;
+
+describe('carryForward', () => {
+  it('marks a report whose sources all answered fresh, with lastGoodAt', () => {
+    const fresh = build(
+      checkout,
+      [snapshot('prod', objects(), { metrics: goodMetrics() })],
+      '5m',
+      T1,
+    );
+    const report = carryForward(fresh, undefined);
+    expect(report.stale).toBe(false);
+    expect(report.staleReason).toBeUndefined();
+    expect(report.lastGoodAt).toBe(T1.toISOString());
+    expect(report.checks).toEqual(fresh.checks);
+  });
+
+  it('lets a good run replace a previous stale report completely', () => {
+    const previous: MeshReport = {
+      ...goodRun(T1),
+      stale: true,
+      staleReason: 'old',
+      lastGoodAt: 'x',
+    };
+    const report = carryForward(
+      build(
+        checkout,
+        [snapshot('prod', objects(), { metrics: goodMetrics() })],
+        '5m',
+        T2,
+      ),
+      previous,
+    );
+    expect(report.stale).toBe(false);
+    expect(report.staleReason).toBeUndefined();
+    expect(report.lastGoodAt).toBe(T2.toISOString());
+  });
+
+  describe('when Prometheus failed and a previous report exists', () => {
+    const previous = goodRun(T1);
+    const fresh = build(
+      checkout,
+      [
+        snapshot('prod', objects(), {
+          prometheus: failedSource('connect ECONNREFUSED 127.0.0.1:9090'),
+        }),
+      ],
+      '5m',
+      T2,
+    );
+    const report = carryForward(fresh, previous);
+
+    it('is stale, names the source and the cluster, and keeps the last good time', () => {
+      expect(report.stale).toBe(true);
+      expect(report.staleReason).toBe(
+        "prometheus source of cluster 'prod' failed: connect ECONNREFUSED 127.0.0.1:9090",
+      );
+      expect(report.lastGoodAt).toBe(T1.toISOString());
+      expect(report.generatedAt).toBe(T2.toISOString());
+    });
+
+    it('keeps the failed checks unknown, with the last known status beside them', () => {
+      const golden = check(report, 'health.golden-signals');
+      expect(golden.status).toBe('unknown');
+      expect(golden.summary).toContain(
+        "The prometheus source of cluster 'prod' failed",
+      );
+      expect(golden.evidence.lastKnown).toEqual({
+        status: 'pass',
+        summary: check(previous, 'health.golden-signals').summary,
+        at: T1.toISOString(),
+      });
+    });
+
+    it('leaves checks whose sources answered as they are', () => {
+      expect(check(report, 'mesh.enrollment')).toEqual(
+        check(fresh, 'mesh.enrollment'),
+      );
+      expect(check(report, 'mesh.enrollment').status).toBe('pass');
+    });
+
+    it('keeps the previous health figures, saying where they come from', () => {
+      expect(report.health).toMatchObject({
+        status: 'healthy',
+        requestsPerSecond: 24,
+        successRate: 1,
+        latencyMs: previous.health.latencyMs,
+      });
+      expect(report.health.reason).toBe(
+        `last good figures from ${T1.toISOString()}; prometheus source of cluster 'prod' failed: connect ECONNREFUSED 127.0.0.1:9090`,
+      );
+    });
+
+    it('keeps the fresh workloads and mesh, which Kubernetes answered for', () => {
+      expect(report.workloads).toEqual(fresh.workloads);
+      expect(report.mesh).toEqual({ provider: 'istio', dataPlane: 'sidecar' });
+    });
+
+    it('never raises the readiness score above the fresh one', () => {
+      expect(report.readiness).toEqual(fresh.readiness);
+      expect(report.readiness.passed).toBe(1);
+    });
+  });
+
+  it('carries the oldest last known status through several failed runs', () => {
+    const failing = (at: Date) =>
+      build(
+        checkout,
+        [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
+        '5m',
+        at,
+      );
+    const first = goodRun(T1);
+    const second = carryForward(failing(T2), first);
+    const third = carryForward(failing(T3), second);
+    expect(third.stale).toBe(true);
+    expect(third.lastGoodAt).toBe(T1.toISOString());
+    expect(
+      check(third, 'health.golden-signals').evidence.lastKnown,
+    ).toMatchObject({
+      status: 'pass',
+      at: T1.toISOString(),
+    });
+    expect(third.health.status).toBe('healthy');
+    expect(third.health.reason).toContain(
+      `last good figures from ${T1.toISOString()}`,
+    );
+  });
+
+  it('gives no last known status when the previous one was unknown too', () => {
+    const previous = carryForward(
+      build(
+        checkout,
+        [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
+        '5m',
+        T1,
+      ),
+      undefined,
+    );
+    const report = carryForward(
+      build(
+        checkout,
+        [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
+        '5m',
+        T2,
+      ),
+      previous,
+    );
+    expect(
+      check(report, 'health.golden-signals').evidence.lastKnown,
+    ).toBeUndefined();
+    expect(report.health.status).toBe('unknown');
+  });
+
+  it('is stale with unknown checks when a source failed and there is no previous report', () => {
+    const fresh = build(
+      checkout,
+      [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
+      '5m',
+      T1,
+    );
+    const report = carryForward(fresh, undefined);
+    expect(report.stale).toBe(true);
+    expect(report.staleReason).toBe(
+      "prometheus source of cluster 'prod' failed: timeout",
+    );
+    expect(report.lastGoodAt).toBeUndefined();
+    expect(check(report, 'health.golden-signals').status).toBe('unknown');
+    expect(
+      check(report, 'health.golden-signals').evidence.lastKnown,
+    ).toBeUndefined();
+    expect(report.health.status).toBe('unknown');
+  });
+
+  describe('when Kubernetes failed and a previous report exists', () => {
+    const previous = goodRun(T1);
+    const fresh = build(
+      checkout,
+      [
+        snapshot('prod', [], {
+          kubernetes: failedSource(
+            'cannot read manifests directory /srv/k8s: ENOENT',
+          ),
+          metrics: goodMetrics(),
+        }),
+      ],
+      '5m',
+      T2,
+    );
+    const report = carryForward(fresh, previous);
+
+    it('is stale and names the Kubernetes source', () => {
+      expect(report.stale).toBe(true);
+      expect(report.staleReason).toBe(
+        "kubernetes source of cluster 'prod' failed: cannot read manifests directory /srv/k8s: ENOENT",
+      );
+      expect(report.lastGoodAt).toBe(T1.toISOString());
+    });
+
+    it('keeps every check unknown, with the last known status beside it', () => {
+      for (const id of ['mesh.enrollment', 'health.golden-signals']) {
+        const c = check(report, id);
+        expect(c.status).toBe('unknown');
+        expect(c.summary).toContain(
+          "The kubernetes source of cluster 'prod' failed",
+        );
+        expect(c.evidence.lastKnown).toMatchObject({
+          status: 'pass',
+          at: T1.toISOString(),
+        });
+      }
+    });
+
+    it('keeps the previous workloads and mesh', () => {
+      expect(report.workloads).toEqual(previous.workloads);
+      expect(report.workloads).toHaveLength(1);
+      expect(report.mesh).toEqual(previous.mesh);
+    });
+  });
+
+  it('names every failed source', () => {
+    const fresh = build(
+      checkout,
+      [
+        snapshot('prod', objects(), { prometheus: failedSource('timeout') }),
+        snapshot('dr', [], { kubernetes: failedSource('401 Unauthorized') }),
+      ],
+      '5m',
+      T2,
+    );
+    const report = carryForward(fresh, goodRun(T1));
+    expect(report.staleReason).toBe(
+      "prometheus source of cluster 'prod' failed: timeout; kubernetes source of cluster 'dr' failed: 401 Unauthorized",
+    );
+  });
+});

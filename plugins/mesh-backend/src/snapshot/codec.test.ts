@@ -1,0 +1,55 @@
+import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
+import { metrics, snapshot, traffic, buckets } from '../__testUtils__/fixtures';
+import { decodeSnapshot, encodeSnapshot, SNAPSHOT_FORMAT } from './codec';
+
+describe('snapshot codec', () => {
+  const original: ClusterSnapshot = snapshot('prod', [], {
+    metrics: metrics({
+      'shop/checkout': traffic({
+        latencyBuckets: buckets([10, 1], [Infinity, 2]),
+      }),
+    }),
+  });
+
+  it('round-trips non-finite numbers that plain JSON turns into null', () => {
+    const text = encodeSnapshot(original);
+    expect(
+      JSON.parse(JSON.stringify(original)).prometheus.data.series.istioLatency[
+        'shop/checkout'
+      ][0].buckets[1].le,
+    ).toBeNull();
+    const decoded = decodeSnapshot(text)!;
+    expect(decoded).toEqual(original);
+    expect(
+      decoded.prometheus.data!.series.istioLatency['shop/checkout'][0]
+        .buckets[1].le,
+    ).toBe(Infinity);
+  });
+
+  it.each([
+    ['-Infinity', -Infinity],
+    ['NaN', NaN],
+  ])('round-trips %s', (_name, value) => {
+    const s = { ...original, timings: { odd: value } };
+    expect(decodeSnapshot(encodeSnapshot(s))!.timings!.odd).toBe(value);
+  });
+
+  it('leaves objects that merely look similar alone', () => {
+    const s = {
+      ...original,
+      timings: { $nonFinite: 1 } as unknown as Record<string, number>,
+    };
+    expect(decodeSnapshot(encodeSnapshot(s))!.timings).toEqual({
+      $nonFinite: 1,
+    });
+  });
+
+  it('refuses a snapshot written in another format', () => {
+    expect(decodeSnapshot(JSON.stringify(original))).toBeUndefined();
+    expect(
+      decodeSnapshot(
+        JSON.stringify({ format: SNAPSHOT_FORMAT - 1, snapshot: original }),
+      ),
+    ).toBeUndefined();
+  });
+});

@@ -1,0 +1,270 @@
+import {
+  KubeObject,
+  MeshConfigFacts,
+  NamespaceFacts,
+  WorkloadFacts,
+  WorkloadMeshFacts,
+} from '@mesh-readiness/plugin-mesh-node';
+import { autoscalerFacts, controlPlaneFacts } from './controlPlanes';
+import {
+  istioAuthorizationPolicyFacts,
+  resolveAuthorizationPolicies,
+} from './istioAuthorization';
+import {
+  egressNetworkFacts,
+  linkerdAuthorizationPolicyFacts,
+  linkerdRouteFacts,
+  linkerdServerFacts,
+  meshTLSAuthenticationFacts,
+  networkAuthenticationFacts,
+  serverAuthorizationFacts,
+} from './linkerdPolicy';
+import { resolveLinkerd } from './linkerdWorkload';
+import {
+  istioMeshConfig,
+  linkerdMeshConfig,
+  MeshNamespaces,
+} from './meshConfig';
+import { pdbFacts } from './pdbs';
+import { peerAuthenticationFacts, resolveMtls } from './peerAuthentication';
+import { asRecord } from './read';
+import { selectsAnyPod } from './selectors';
+import { serviceFacts } from './services';
+import { resolveEgress, resolveSidecarScope, sidecarFacts } from './sidecars';
+import {
+  destinationRuleFacts,
+  hostMatches,
+  indexByHost,
+  serviceEntryFacts,
+  serviceHost,
+  virtualServiceFacts,
+} from './traffic';
+import { gatewayFacts, resolveWaypoints } from './waypoints';
+
+export type MeshFactsOptions = MeshNamespaces;
+
+/**
+ * Parses every object of a kind, skipping (and naming in `problems`) the ones that do
+ * not parse: one bad object must not hide the rest of the cluster's config.
+ */
+function parseEach<T>(
+  resources: Record<string, KubeObject[]>,
+  kindKeys: string[],
+  parse: (obj: KubeObject) => T,
+  problems: string[],
+): T[] {
+  const out: T[] = [];
+  for (const key of kindKeys) {
+    const objects = resources[key];
+    for (const obj of Array.isArray(objects) ? objects : []) {
+      try {
+        out.push(parse(obj));
+      } catch (e) {
+        const meta = asRecord(asRecord(obj).metadata);
+        const where = [meta.namespace, meta.name].filter(Boolean).join('/');
+        problems.push(
+          `${key} ${where || '(unnamed)'}: ${
+            e instanceof Error ? e.message : String(e)
+          }`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Parses a cluster's Services, PDBs and mesh resources (by kind key, e.g.
+ * `security.istio.io/PeerAuthentication`) into typed facts, once per cluster run.
+ * `workloads` gives the control-plane Deployments; without it `controlPlanes` is empty.
+ */
+export function buildMeshConfigFacts(
+  resources: Record<string, KubeObject[]>,
+  workloads: WorkloadFacts[] = [],
+  options: MeshFactsOptions = {},
+): MeshConfigFacts {
+  const problems: string[] = [];
+  const each = <T>(keys: string[], parse: (obj: KubeObject) => T) =>
+    parseEach(resources, keys, parse, problems);
+  const domain = options.clusterDomain;
+  const configMaps = each(['ConfigMap'], obj => obj);
+  const istioConfig = istioMeshConfig(
+    configMaps,
+    problems,
+    options.istioNamespace,
+    domain,
+  );
+  const linkerdConfig = linkerdMeshConfig(
+    configMaps,
+    problems,
+    options.linkerdNamespace,
+  );
+  const pdbs = each(['policy/PodDisruptionBudget'], pdbFacts);
+  const destinationRules = each(['networking.istio.io/DestinationRule'], o =>
+    destinationRuleFacts(o, domain),
+  );
+  const virtualServices = each(['networking.istio.io/VirtualService'], o =>
+    virtualServiceFacts(o, domain),
+  );
+  const autoscalers = each(
+    ['autoscaling/HorizontalPodAutoscaler'],
+    autoscalerFacts,
+  );
+  return {
+    services: each(['Service'], serviceFacts),
+    podDisruptionBudgets: pdbs,
+    istio: {
+      meshConfig: istioConfig,
+      peerAuthentications: each(
+        ['security.istio.io/PeerAuthentication'],
+        peerAuthenticationFacts,
+      ),
+      authorizationPolicies: each(
+        ['security.istio.io/AuthorizationPolicy'],
+        istioAuthorizationPolicyFacts,
+      ),
+      sidecars: each(['networking.istio.io/Sidecar'], sidecarFacts),
+      destinationRules,
+      virtualServices,
+      destinationRulesByHost: indexByHost(destinationRules, d => [d.hostFqdn]),
+      virtualServicesByHost: indexByHost(virtualServices, v => v.hosts),
+      serviceEntries: each(
+        ['networking.istio.io/ServiceEntry'],
+        serviceEntryFacts,
+      ),
+      gateways: each(['gateway.networking.k8s.io/Gateway'], gatewayFacts),
+    },
+    linkerd: {
+      meshConfig: linkerdConfig,
+      servers: each(['policy.linkerd.io/Server'], linkerdServerFacts),
+      authorizationPolicies: each(
+        ['policy.linkerd.io/AuthorizationPolicy'],
+        linkerdAuthorizationPolicyFacts,
+      ),
+      meshTLSAuthentications: each(
+        ['policy.linkerd.io/MeshTLSAuthentication'],
+        meshTLSAuthenticationFacts,
+      ),
+      networkAuthentications: each(
+        ['policy.linkerd.io/NetworkAuthentication'],
+        networkAuthenticationFacts,
+      ),
+      serverAuthorizations: each(
+        ['policy.linkerd.io/ServerAuthorization'],
+        serverAuthorizationFacts,
+      ),
+      routes: each(
+        [
+          'policy.linkerd.io/HTTPRoute',
+          'gateway.networking.k8s.io/HTTPRoute',
+          'gateway.networking.k8s.io/GRPCRoute',
+        ],
+        linkerdRouteFacts,
+      ),
+      egressNetworks: each(
+        ['policy.linkerd.io/EgressNetwork'],
+        egressNetworkFacts,
+      ),
+    },
+    controlPlanes: controlPlaneFacts(
+      Array.isArray(workloads) ? workloads : [],
+      pdbs,
+      autoscalers,
+      linkerdConfig,
+    ),
+    problems,
+  };
+}
+
+let emptyFacts: MeshConfigFacts | undefined;
+
+/** Fills what a snapshot stored before these facts existed lacks, so a join never throws. */
+function complete(mesh: MeshConfigFacts): MeshConfigFacts {
+  emptyFacts ??= buildMeshConfigFacts({});
+  return {
+    ...emptyFacts,
+    ...mesh,
+    istio: { ...emptyFacts.istio, ...mesh.istio },
+    linkerd: { ...emptyFacts.linkerd, ...mesh.linkerd },
+  };
+}
+
+/**
+ * The mesh configuration that applies to one workload: what selects its pods (Services,
+ * PDBs, policies), what scopes its proxy, and what its traffic is routed by.
+ */
+export function resolveWorkloadMeshFacts(
+  meshFacts: MeshConfigFacts,
+  workload: WorkloadFacts,
+  namespace: NamespaceFacts | undefined,
+): WorkloadMeshFacts {
+  const mesh = complete(meshFacts);
+  const ns = workload.namespace;
+  // Live pods when there are any (they are what runs); the template otherwise.
+  const podLabels =
+    workload.pods.length > 0
+      ? workload.pods.map(p => p.labels)
+      : [workload.templateLabels];
+  const podAnnotations = [
+    workload.templateAnnotations,
+    ...workload.pods.map(p => p.annotations),
+  ];
+  const services = mesh.services.filter(
+    s =>
+      s.namespace === ns &&
+      Object.keys(s.selector).length > 0 &&
+      selectsAnyPod(
+        { matchLabels: s.selector, matchExpressions: [] },
+        podLabels,
+      ),
+  );
+  const { istio } = mesh;
+  const root = istio.meshConfig.rootNamespace;
+  const hosts = services.map(s =>
+    serviceHost(s, istio.meshConfig.clusterDomain),
+  );
+  const forHosts = (patterns: string[]) =>
+    patterns.some(p => hosts.some(h => hostMatches(p, h)));
+  const waypoints = resolveWaypoints(
+    ns,
+    podLabels,
+    services,
+    namespace,
+    istio.gateways,
+  );
+  const sidecarScope = resolveSidecarScope(istio.sidecars, ns, podLabels, root);
+  return {
+    services,
+    disruptionBudgets: mesh.podDisruptionBudgets.filter(
+      p =>
+        p.ref.namespace === ns &&
+        p.selector !== undefined &&
+        selectsAnyPod(p.selector, podLabels),
+    ),
+    istio: {
+      mtls: resolveMtls(istio.peerAuthentications, ns, podLabels, root),
+      authorizationPolicies: resolveAuthorizationPolicies(
+        istio.authorizationPolicies,
+        ns,
+        podLabels,
+        root,
+        services,
+        waypoints,
+      ),
+      ...(sidecarScope ? { sidecarScope } : {}),
+      egress: resolveEgress(sidecarScope, istio.meshConfig),
+      destinationRules: istio.destinationRules.filter(d =>
+        forHosts([d.hostFqdn]),
+      ),
+      virtualServices: istio.virtualServices.filter(v => forHosts(v.hosts)),
+      waypoints,
+    },
+    linkerd: resolveLinkerd(
+      mesh.linkerd,
+      ns,
+      podLabels,
+      podAnnotations,
+      namespace,
+    ),
+  };
+}

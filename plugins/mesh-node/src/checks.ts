@@ -1,0 +1,120 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  CheckDefinition,
+  CheckStatus,
+  HealthSummary,
+} from '@mesh-readiness/plugin-mesh-common';
+import { WorkloadMeshFacts } from './snapshot/meshFacts';
+import {
+  LatencyBucket,
+  RequestRate,
+  SourceReportedRequest,
+  TcpTraffic,
+} from './snapshot/metrics';
+import { MetricsData } from './snapshot/queryCatalog';
+import { ClusterSnapshot } from './snapshot/snapshot';
+import {
+  InjectionDecision,
+  NamespaceFacts,
+  WorkloadFacts,
+} from './snapshot/workloads';
+
+/** One workload of the entity, with the facts every check reads. */
+export interface EntityWorkload {
+  cluster: string;
+  workload: WorkloadFacts;
+  namespace?: NamespaceFacts;
+  /** What the injectors would do with a new pod of this workload. */
+  injection: InjectionDecision;
+  /** The mesh configuration that applies to this workload. */
+  mesh: WorkloadMeshFacts;
+}
+
+/**
+ * The entity's mesh traffic, joined from every cluster's series for its workloads. Built
+ * once per entity by the context join; the health calculator and the checks read it.
+ */
+export interface EntityTraffic {
+  /**
+   * Requests the workloads received, as their own side reported them: the sidecar
+   * (`destination`), or in ambient the waypoint when there is no sidecar report, or
+   * Linkerd's inbound proxy.
+   */
+  inbound: RequestRate[];
+  /**
+   * Requests the callers' proxies sent towards the workloads (Istio `reporter="source"`),
+   * including those that never arrived: matched by destination workload, or through the
+   * destination Service when the caller's Envoy could not pick a workload.
+   */
+  sourceReported: SourceReportedRequest[];
+  /** Requests the workloads sent, as their own proxies reported them. */
+  outbound: RequestRate[];
+  /** The inbound latency histogram of all the workloads together. */
+  latency: LatencyBucket[];
+  /** L4 traffic received (sidecars and ztunnel). */
+  tcp: TcpTraffic[];
+  /** `cluster/namespace/workload` of the workloads that have any mesh request or L4 series. */
+  withSeries: string[];
+}
+
+/** The golden signals of the entity, judged once per entity by the health calculator. */
+export interface EntityHealth extends HealthSummary {
+  /**
+   * `l7`: request metrics; `l4`: only connection metrics (ambient without a waypoint);
+   * `none`: no mesh series at all for the entity's workloads.
+   */
+  signal: 'l7' | 'l4' | 'none';
+}
+
+/** Everything a check may read about one entity. Built once per entity per run. */
+export interface EntityContext {
+  entityRef: string;
+  entity: Entity;
+  /** The selector that mapped the entity, for messages. */
+  selectorText: string;
+  workloads: EntityWorkload[];
+  /** The PromQL window the metric figures cover. */
+  window: string;
+  /** The cluster snapshots the entity's workloads were looked up in. */
+  snapshots: ClusterSnapshot[];
+  /** Mesh traffic of the entity's workloads, from every cluster. */
+  traffic: EntityTraffic;
+  /** Golden signals through the mesh, from the health calculator. */
+  health: EntityHealth;
+  /**
+   * The metric series of the workload's cluster (every query catalog entry, typed), or
+   * undefined when that cluster has no working Prometheus. Per-workload series are
+   * keyed by `workloadKey(w)`.
+   */
+  metricsFor(w: EntityWorkload): MetricsData | undefined;
+}
+
+/** `namespace/name`, the key of a workload in every per-workload metric series. */
+export function workloadKey(w: EntityWorkload): string {
+  return `${w.workload.namespace}/${w.workload.name}`;
+}
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  /** One line; for `unknown`, the reason. */
+  summary: string;
+  /** The figures and the objects (kind/namespace/name) the verdict rests on. */
+  evidence: Record<string, unknown>;
+  /** What to do, filled in for this workload, namespace and mesh. */
+  remediation?: string;
+}
+
+/**
+ * A readiness check: a pure function over the entity context. No I/O, no store; the
+ * same context gives the same outcome.
+ */
+export interface MeshCheck {
+  definition: CheckDefinition;
+  /**
+   * Kubernetes kinds the check reads (`Pod`, `apps/Deployment`,
+   * `security.istio.io/PeerAuthentication`); when one could not be listed the check is
+   * `unknown` and names the missing permission.
+   */
+  requiredKinds?: string[];
+  evaluate(ctx: EntityContext): CheckOutcome;
+}

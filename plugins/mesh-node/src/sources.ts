@@ -1,0 +1,67 @@
+import { Config } from '@backstage/config';
+import { KubeObject, SourceProblem, UnavailableResource } from './snapshot/kubernetes';
+import { VectorSample } from './snapshot/metrics';
+import { MetricsData } from './snapshot/queryCatalog';
+import { TracingData } from './snapshot/tracing';
+
+export interface KubernetesFetchResult {
+  objects: KubeObject[];
+  problems: SourceProblem[];
+  /** Files read or API requests made, for the benchmark and the logs. */
+  requests: number;
+  /** Kinds that could not be listed (RBAC or errors). */
+  unavailable?: UnavailableResource[];
+  /** Optional kinds whose CRD is not installed, e.g. `sidecars.networking.istio.io`. */
+  absent?: string[];
+}
+
+/** Fetches every object of a cluster at once; never per entity. */
+export interface KubernetesSource {
+  readonly description: string;
+  fetch(): Promise<KubernetesFetchResult>;
+}
+
+/** Fetches the query catalog's series for a whole cluster. */
+export interface MetricsSource {
+  readonly description: string;
+  fetch(at?: Date): Promise<MetricsData>;
+}
+
+export interface TracingFetchRequest {
+  /** Trace service names as the tracer reports them (Istio default: `<app>.<namespace>`). */
+  services: string[];
+  start: Date;
+  end: Date;
+}
+
+export interface TracingSource {
+  readonly description: string;
+  /**
+   * Rejects only when the whole source is unusable (back end unreachable, directory
+   * missing, API undetectable); a failure limited to one service is a `problems` entry.
+   */
+  fetch(req: TracingFetchRequest): Promise<TracingData>;
+}
+
+/** The answer to one instant query. */
+export interface InstantQueryResult {
+  samples: VectorSample[];
+  /** Samples dropped because their value was NaN or infinite. */
+  dropped: number;
+  warnings: string[];
+}
+
+/**
+ * Runs PromQL instant queries. The built-in one speaks Prometheus's HTTP API; an adopter
+ * can put Thanos, Mimir or Cortex behind an auth header or a tenant header instead.
+ */
+export interface PromQuerier {
+  instantQuery(promql: string, at: Date): Promise<InstantQueryResult>;
+}
+
+/** One entry of `mesh.clusters`, as a source factory sees it. */
+export interface MeshClusterInfo {
+  name: string;
+  /** The raw `mesh.clusters[]` entry, for adopters' own keys. */
+  config: Config;
+}
