@@ -21,6 +21,7 @@ const RESOURCES = {
     daemonsets: 'DaemonSet',
     replicasets: 'ReplicaSet',
   },
+  batch: { jobs: 'Job', cronjobs: 'CronJob' },
   policy: { poddisruptionbudgets: 'PodDisruptionBudget' },
   'security.istio.io': {
     peerauthentications: 'PeerAuthentication',
@@ -78,6 +79,7 @@ async function startFixtureKubeApi(options) {
   const groups = new Set([
     '',
     'apps',
+    'batch',
     'policy',
     ...(options.installedGroups ?? []),
   ]);

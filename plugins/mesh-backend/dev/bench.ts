@@ -1,29 +1,42 @@
 /**
- * One measured collection for `npm run bench` (scripts/bench.mjs starts the fleet's
- * Prometheus and fixture Kubernetes API, then runs this in its own process so that its
- * peak RSS is the collector's alone). Prints one JSON object.
+ * One measured phase of `npm run bench` (scripts/bench.mjs starts the fleet's Prometheus
+ * and fixture Kubernetes API, then runs this in its own process so that its peak RSS is
+ * the collector's alone). Prints one JSON object.
  *
- * Usage: bench.ts <entities.json> <kube url> <kube token> <prometheus url>
+ * Usage: bench.ts <raw|rules> <entities.json> <kube url> <kube token> <prometheus url> <at>
+ *   [<rule evaluation time>]
+ *
+ * `raw` evaluates the catalog over raw series (recording rules off); `rules` runs after
+ * the recording rules are loaded and reads them (`auto`). Every query is evaluated at
+ * `at` (Unix seconds), the end of the backfilled history, so the phases see the same data.
  */
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  MetricsData,
+  PromQuerier,
+  QUERY_CATALOG,
+} from '@mesh-readiness/plugin-mesh-node';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import knexFactory from 'knex';
-import { readMeshConfig } from '../src/config';
+import { CheckRegistry } from '../src/checks/registry';
 import {
-  createClusterSources,
   ClusterSources,
+  createClusterSources,
+  kubeConfigFor,
 } from '../src/collector/clusterSources';
 import { MeshCollector } from '../src/collector/MeshCollector';
+import { readMeshConfig } from '../src/config';
 import { KubernetesApiSource } from '../src/sources/kubernetes/KubernetesApiSource';
 import { mapLimit } from '../src/sources/limit';
-import { kubeConfigFor } from '../src/collector/clusterSources';
-import { kubeGet } from '../src/sources/kubernetes/kubeHttp';
 import { PrometheusClient } from '../src/sources/prometheus/PrometheusClient';
-import { PrometheusSource } from '../src/sources/prometheus/PrometheusSource';
-import { buildMeshQueries } from '../src/sources/prometheus/queries';
+import {
+  PrometheusSource,
+  PrometheusSourceOptions,
+} from '../src/sources/prometheus/PrometheusSource';
 import { openStores } from '../src/store';
 
 const silentLogger = {
@@ -51,25 +64,73 @@ function catalogOf(entities: Entity[]): CatalogService {
   } as unknown as CatalogService;
 }
 
-/** The same four queries, narrowed to one workload, as a per-entity plugin sends them. */
-function perEntityQueries(
-  namespace: string,
-  workload: string,
-  window: string,
-): string[] {
-  const q = buildMeshQueries(window);
-  const istio = `destination_workload_namespace="${namespace}",destination_workload="${workload}",`;
-  const linkerd = `namespace="${namespace}",deployment="${workload}",`;
-  return [
-    q.istioRequests.replace('{reporter', `{${istio}reporter`),
-    q.istioLatencyBuckets.replace('{reporter', `{${istio}reporter`),
-    q.linkerdResponses.replace('{direction', `{${linkerd}direction`),
-    q.linkerdLatencyBuckets.replace('{direction', `{${linkerd}direction`),
-  ];
+/**
+ * How a per-entity plugin narrows each catalog entry to one workload (the fleet's
+ * workloads are Deployments named after their entity).
+ */
+const PER_ENTITY: Record<string, (ns: string, wl: string) => string> = {
+  istioRequests: (ns, wl) =>
+    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
+  istioLatency: (ns, wl) =>
+    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
+  // The entity's inbound edges, including those its callers failed themselves.
+  istioSourceRequests: (ns, wl) =>
+    `destination_service_namespace="${ns}",destination_service_name="${wl}"`,
+  istioTcp: (ns, wl) =>
+    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
+  linkerdResponses: (ns, wl) => `namespace="${ns}",deployment="${wl}"`,
+  linkerdLatency: (ns, wl) => `namespace="${ns}",deployment="${wl}"`,
+  scrapedProxies: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
+};
+
+/** A querier that adds up the wall time of its requests. */
+class TimedQuerier {
+  busyMs = 0;
+  constructor(readonly client: PrometheusClient) {}
+  instantQuery: PromQuerier['instantQuery'] = async (q, at) => {
+    const t = performance.now();
+    try {
+      return await this.client.instantQuery(q, at);
+    } finally {
+      this.busyMs += performance.now() - t;
+    }
+  };
+  labelValues = (label: string, start: Date, end: Date) =>
+    this.client.labelValues(label, start, end);
+  recordingRules = () => this.client.recordingRules();
 }
 
+/** A digest of the answer, floats to 9 digits, so two phases can be compared. */
+function digest(data: MetricsData): string {
+  const canonical = (v: unknown): unknown => {
+    if (typeof v === 'number') return Number(v.toPrecision(9));
+    if (Array.isArray(v))
+      return v
+        .map(canonical)
+        .map(x => JSON.stringify(x))
+        .sort();
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, x]) => [k, canonical(x)]),
+      );
+    return v;
+  };
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(data.series)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
 async function main() {
-  const [entitiesFile, kubeUrl, kubeToken, promUrl] = process.argv.slice(2);
+  const [phase, entitiesFile, kubeUrl, kubeToken, promUrl, atSeconds, ruleTs] =
+    process.argv.slice(2);
+  if (phase !== 'raw' && phase !== 'rules') throw new Error(`phase ${phase}?`);
+  const at = new Date(Number(atSeconds) * 1000);
+  const recordingRules = phase === 'rules' ? 'auto' : false;
   const entities: Entity[] = JSON.parse(fs.readFileSync(entitiesFile, 'utf8'));
   const config = readMeshConfig(
     new ConfigReader({
@@ -83,12 +144,17 @@ async function main() {
               serviceAccountToken: kubeToken,
               skipTLSVerify: true,
             },
-            prometheus: { url: promUrl, timeout: { seconds: 120 } },
+            prometheus: {
+              url: promUrl,
+              timeout: { seconds: 120 },
+              recordingRules,
+            },
           },
         ],
       },
     }),
   );
+  const cluster = config.clusters[0];
   const knex = knexFactory({
     client: 'better-sqlite3',
     connection: { filename: ':memory:' },
@@ -96,18 +162,28 @@ async function main() {
   });
   const stores = await openStores(knex);
 
-  let promClient: PrometheusClient | undefined;
-  let kubeRequests = 0;
-  const sourcesFactory = (
-    cluster: (typeof config.clusters)[number],
-    window: string,
-  ): ClusterSources => {
-    const base = createClusterSources(cluster, window);
-    promClient = new PrometheusClient({
-      url: cluster.prometheus!.url,
-      timeoutMs: 120_000,
-      collectStats: true,
+  const promClient = new PrometheusClient({
+    url: promUrl,
+    timeoutMs: 120_000,
+    collectStats: true,
+  });
+  const newSource = (o: Partial<PrometheusSourceOptions> = {}) => {
+    const querier = new TimedQuerier(promClient);
+    const source = new PrometheusSource({
+      querier,
+      description: `Prometheus ${promUrl}`,
+      window: config.window,
+      concurrency: cluster.prometheus!.concurrency,
+      shardCount: cluster.prometheus!.shards,
+      recordingRules: cluster.prometheus!.recordingRules,
+      ...o,
     });
+    return { source, querier };
+  };
+  const { source: collectorSource } = newSource();
+  let kubeRequests = 0;
+  const sourcesFactory = (): ClusterSources => {
+    const base = createClusterSources(cluster, config.window);
     const kubernetes = new KubernetesApiSource({
       kubeConfig: kubeConfigFor(cluster),
     });
@@ -121,11 +197,11 @@ async function main() {
           return result;
         },
       },
-      metrics: new PrometheusSource(
-        promClient,
-        window,
-        cluster.prometheus!.url,
-      ),
+      // Every phase evaluates at the end of the backfilled history.
+      metrics: {
+        description: collectorSource.description,
+        fetch: () => collectorSource.fetch(at),
+      },
     };
   };
   const collector = new MeshCollector({
@@ -134,82 +210,144 @@ async function main() {
     auth,
     stores,
     logger: silentLogger,
+    registry: new CheckRegistry(),
+    context: { window: config.window, tolerances: config.health.tolerances },
     sourcesFactory,
   });
 
-  const started = performance.now();
-  const result = await collector.collect();
-  const collectionMs = performance.now() - started;
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  if (!result.clusters.every(c => c.ok))
-    throw new Error(`collection failed: ${JSON.stringify(result.clusters)}`);
+  // The full collection, twice: the first run is cold (and has no previous answer to
+  // shard by); the second is what a running backend does every few minutes.
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const requests = promClient.requests;
+    const evalMs = promClient.evalMs;
+    const t = performance.now();
+    const result = await collector.collect();
+    const ms = performance.now() - t;
+    if (!result.clusters.every(c => c.ok))
+      throw new Error(`collection failed: ${JSON.stringify(result.clusters)}`);
+    runs.push({
+      collectionMs: Math.round(ms),
+      promqlRequests: promClient.requests - requests,
+      prometheusEvalMs: Math.round(promClient.evalMs - evalMs),
+      reports: result.reports,
+      timings: result.timings,
+      recordingRules: collectorSource.lastRun?.recordingRules.length ?? 0,
+    });
+  }
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const report = await stores.reports.getReport(
     stringifyEntityRef(entities[0]),
   );
 
-  // The per-entity way, as per-entity plugins collect: for each entity, the same four
-  // queries narrowed to its workload, and the Kubernetes plugin's label-selector lists of
-  // its pods and deployments; 8 requests in flight. Timed with and without the lists.
+  // The metrics fetch alone, by shard strategy: one warm-up, then the median of three.
+  const variants: Record<string, Partial<PrometheusSourceOptions>> = {
+    unsharded: { shardCount: 1 },
+    labelValues: { shardNamespaces: 'labelValues' },
+    previous: { shardNamespaces: 'previous' },
+  };
+  const fetches: Record<string, Record<string, number | string>> = {};
+  let answer: MetricsData | undefined;
+  for (const [name, options] of Object.entries(variants)) {
+    const { source, querier } = newSource(options);
+    answer = await source.fetch(at);
+    const samples: Array<Record<string, number>> = [];
+    for (let i = 0; i < 3; i++) {
+      const before = {
+        requests: promClient.requests,
+        evalMs: promClient.evalMs,
+        decodeMs: promClient.decodeMs,
+        busyMs: querier.busyMs,
+      };
+      const t = performance.now();
+      const data = await source.fetch(at);
+      samples.push({
+        wallMs: performance.now() - t,
+        requests: promClient.requests - before.requests,
+        evalMs: promClient.evalMs - before.evalMs,
+        decodeMs: promClient.decodeMs - before.decodeMs,
+        busyMs: querier.busyMs - before.busyMs,
+        parseMs: source.lastRun!.parseMs,
+        rules: data.recordingRules?.length ?? 0,
+        shards: Math.max(1, source.lastRun!.shards.length),
+      });
+    }
+    const best = samples.find(
+      s => s.wallMs === median(samples.map(x => x.wallMs)),
+    )!;
+    fetches[name] = {
+      ...Object.fromEntries(
+        Object.entries(best).map(([k, v]) => [k, Math.round(v)]),
+      ),
+      slowestEntry: Object.entries(source.lastRun!.entryMs).sort(
+        ([, a], [, b]) => b - a,
+      )[0][0],
+      digest: digest(answer),
+    };
+  }
+  const answerDigest = digest(answer!);
+  // A rule's samples are as of its last evaluation, before `at`: the same answer means
+  // the raw catalog evaluated at that moment.
+  let sameAsRaw: boolean | undefined;
+  if (ruleTs) {
+    const raw = await newSource({ recordingRules: false, shardCount: 1 }).source.fetch(
+      new Date(Number(ruleTs) * 1000),
+    );
+    sameAsRaw = digest(raw) === answerDigest;
+  }
+  const sampleCount = Object.values(answer!.series).reduce(
+    (n, s) =>
+      n +
+      (Array.isArray(s)
+        ? s.length
+        : Object.values(s as Record<string, unknown[]>).reduce(
+            (m: number, rows) => m + rows.length,
+            0,
+          )),
+    0,
+  );
+
+  // The per-entity way: for each entity, every catalog entry narrowed to its workload,
+  // 8 requests in flight; with rules loaded, reading the rules narrowed the same way.
   const perEntityClient = new PrometheusClient({
     url: promUrl,
     timeoutMs: 120_000,
     collectStats: true,
   });
-  const kubeConfig = kubeConfigFor(config.clusters[0]);
-  const now = new Date();
-  const promTasks = entities.flatMap(e =>
-    perEntityQueries(
-      // The fleet's namespaces are `team-NNN`, the owner's name; the workload is the entity's name.
-      String((e.spec as { owner: string }).owner),
-      e.metadata.name,
-      config.window,
-    ).map(query => () => perEntityClient.instantQuery(query, now)),
-  );
-  let perEntityKubeRequests = 0;
-  const kubeTasks = entities.flatMap(e =>
-    ['/api/v1/pods', '/apis/apps/v1/deployments'].map(path => async () => {
-      perEntityKubeRequests += 1;
-      const selector = encodeURIComponent(
-        `backstage.io/kubernetes-id=${e.metadata.name}`,
-      );
-      const res = await kubeGet(
-        kubeConfig,
-        `${path}?labelSelector=${selector}`,
-        120_000,
-      );
-      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-    }),
-  );
-  let t = performance.now();
-  await mapLimit(promTasks, 8, task => task());
-  const perEntityPromqlOnlyMs = performance.now() - t;
-  const promqlOnlyEvalMs = perEntityClient.evalMs;
-  t = performance.now();
-  // Each entity's queries and lists together, entity after entity.
-  const perEntityTasks: (() => Promise<unknown>)[] = entities.flatMap(
-    (_, i) => [
-      ...promTasks.slice(i * 4, i * 4 + 4),
-      ...kubeTasks.slice(i * 2, i * 2 + 2),
-    ],
-  );
-  await mapLimit(perEntityTasks, 8, task => task());
+  const ruleIds = new Set(answer!.recordingRules ?? []);
+  const tasks = entities.flatMap(e => {
+    const ns = String((e.spec as { owner: string }).owner);
+    return Object.entries(QUERY_CATALOG).map(([id, entry]) => {
+      const narrow = PER_ENTITY[id];
+      if (!narrow) throw new Error(`no per-entity narrowing for ${id}`);
+      const m = narrow(ns, e.metadata.name);
+      const query = ruleIds.has(id)
+        ? `${entry.recordingRule!(config.window)}{${m}}`
+        : entry.promql(config.window, m);
+      return () => perEntityClient.instantQuery(query, at);
+    });
+  });
+  const t = performance.now();
+  await mapLimit(tasks, 8, task => task());
   const perEntityMs = performance.now() - t;
 
   process.stdout.write(
     `${JSON.stringify({
-      reports: result.reports,
+      phase,
+      reports: runs[1].reports,
       firstReportHealth: report?.health.status,
-      promqlRequests: promClient!.requests,
-      kubeRequests,
-      collectionMs: Math.round(collectionMs),
-      prometheusEvalMs: Math.round(promClient!.evalMs),
+      kubeRequests: kubeRequests / 2,
+      cold: runs[0],
+      warm: runs[1],
+      peakRssMb,
+      fetches,
+      answerDigest,
+      answerRows: sampleCount,
+      sameAsRaw,
+      ruleAgeS: ruleTs ? Number(atSeconds) - Number(ruleTs) : undefined,
       perEntityMs: Math.round(perEntityMs),
-      perEntityPromqlRequests: promTasks.length,
-      perEntityKubeRequests,
-      perEntityPromqlOnlyMs: Math.round(perEntityPromqlOnlyMs),
-      perEntityPrometheusEvalMs: Math.round(promqlOnlyEvalMs),
-      peakRssMb: Math.round(peakRssMb),
-      timings: result.timings,
+      perEntityRequests: tasks.length,
+      perEntityEvalMs: Math.round(perEntityClient.evalMs),
     })}\n`,
   );
   await knex.destroy();

@@ -1,6 +1,20 @@
 import { ConfigReader } from '@backstage/config';
 import path from 'node:path';
-import { readMeshConfig } from './config';
+import { z } from 'zod';
+import type { Config as DeclaredConfig } from '../config';
+import { readMeshConfig, tracingSchema } from './config';
+
+type DeclaredTracing = NonNullable<
+  NonNullable<
+    NonNullable<DeclaredConfig['mesh']>['clusters']
+  >[number]['tracing']
+>;
+/** Each assignable to the other, with the same keys (an extra optional key counts). */
+type SameType<A, B> = [A, keyof A] extends [B, keyof B]
+  ? [B, keyof B] extends [A, keyof A]
+    ? true
+    : false
+  : false;
 
 const read = (mesh: unknown, baseDir = '/srv/backstage') =>
   readMeshConfig(
@@ -21,8 +35,45 @@ describe('readMeshConfig', () => {
       window: '5m',
       requireAuth: true,
       history: { retentionDays: 90 },
+      health: { tolerances: undefined },
       clusters: [],
     });
+  });
+
+  it('reads request-health tolerances, with Kiali-style defaults per entry', () => {
+    expect(
+      read({
+        health: {
+          tolerances: [
+            { code: '5XX', degraded: 1, failure: 5, protocol: 'http' },
+            { code: '-', failure: 10 },
+          ],
+        },
+      }).health.tolerances,
+    ).toEqual([
+      {
+        code: '5XX',
+        degraded: 1,
+        failure: 5,
+        protocol: 'http',
+        direction: '.*',
+      },
+      { code: '-', failure: 10, protocol: 'http|grpc', direction: '.*' },
+    ]);
+  });
+
+  it.each([
+    [
+      { code: '5XX', degraded: 20, failure: 10 },
+      '`degraded` must not be above `failure`',
+    ],
+    [{ code: '5XX', failure: 120 }, 'mesh.health.tolerances[0].failure'],
+    [{ code: '([', failure: 10 }, 'must be like `5XX`'],
+    [{ code: '5XX' }, 'mesh.health.tolerances[0].failure'],
+  ])('refuses the tolerance %j', (tolerance, message) => {
+    expect(() => read({ health: { tolerances: [tolerance] } })).toThrow(
+      message,
+    );
   });
 
   it('reads a full cluster', () => {
@@ -63,7 +114,13 @@ describe('readMeshConfig', () => {
           timeoutMs: 10_000,
           concurrency: 4,
         },
-        tracing: { type: 'jaeger', url: 'http://127.0.0.1:16686' },
+        tracing: {
+          type: 'jaeger',
+          url: 'http://127.0.0.1:16686',
+          maxTracesPerService: 20,
+          concurrency: 4,
+          linkerdProxyService: 'linkerd-proxy',
+        },
       },
       {
         name: 'prod-us',
@@ -301,8 +358,61 @@ describe('readMeshConfig', () => {
       { type: 'tempo', url: 'http://tempo:3200', maxTracesPerService: 0 },
       'maxTracesPerService',
     ],
+    [
+      { type: 'tempo', url: 'http://tempo:3200', linkerdProxyService: '' },
+      'mesh.clusters[0].tracing.linkerdProxyService: is empty',
+    ],
+    [
+      { type: 'tempo', url: 'http://tempo:3200', headers: { 'X-Org': 1 } },
+      'mesh.clusters[0].tracing.headers.X-Org',
+    ],
   ])('rejects tracing %j', (tracing, words) => {
     expect(() => read({ clusters: [cluster({ tracing })] })).toThrow(words);
+  });
+
+  it('reads every tracing setting, and resolves a files dir', () => {
+    const [tempo, files] = read({
+      clusters: [
+        cluster({
+          tracing: {
+            type: 'tempo',
+            url: 'http://tempo.monitoring:3200',
+            headers: { 'X-Scope-OrgID': 'tenant-a' },
+            maxTracesPerService: 50,
+            concurrency: 8,
+            linkerdProxyService: 'voting-linkerd-proxy',
+          },
+        }),
+        cluster({
+          name: 'lab',
+          tracing: { type: 'files', dir: './traces' },
+        }),
+      ],
+    }).clusters;
+    expect(tempo.tracing).toEqual({
+      type: 'tempo',
+      url: 'http://tempo.monitoring:3200',
+      headers: { 'X-Scope-OrgID': 'tenant-a' },
+      maxTracesPerService: 50,
+      concurrency: 8,
+      linkerdProxyService: 'voting-linkerd-proxy',
+    });
+    expect(files.tracing).toEqual({
+      type: 'files',
+      dir: '/srv/backstage/traces',
+      maxTracesPerService: 20,
+      concurrency: 4,
+      linkerdProxyService: 'linkerd-proxy',
+    });
+  });
+
+  it('declares tracing in config.d.ts exactly as the schema reads it', () => {
+    // Compile-time: tsc fails this file when the two drift apart.
+    const agree: SameType<
+      DeclaredTracing,
+      z.input<typeof tracingSchema>
+    > = true;
+    expect(agree).toBe(true);
   });
 
   it('reads the history retention', () => {

@@ -118,7 +118,10 @@ const toleranceSchema = z
     code: z
       .string()
       .min(1)
-      .refine(isValidCodePattern, 'must be like `5XX`, `-`, or a regular expression'),
+      .refine(
+        isValidCodePattern,
+        'must be like `5XX`, `-`, or a regular expression',
+      ),
     degraded: z.number().min(0).max(100).optional(),
     failure: z.number().min(0).max(100),
     protocol: z.string().min(1).default('http|grpc'),

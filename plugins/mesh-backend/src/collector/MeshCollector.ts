@@ -17,6 +17,7 @@ import { CheckRegistry } from '../checks/registry';
 import { ContextOptions } from '../context/entityContext';
 import { buildEntityReport } from '../report/buildReport';
 import { carryForward } from '../report/carryForward';
+import { Timings } from './timings';
 import {
   ClusterSources,
   ClusterSourcesFactory,
@@ -104,20 +105,8 @@ export class MeshCollector {
       }
     }
 
-    const timings: Record<string, number> = {};
-    const timed = async <T>(
-      phase: string,
-      work: () => Promise<T>,
-    ): Promise<T> => {
-      const t = performance.now();
-      try {
-        return await work();
-      } finally {
-        timings[phase] = Math.round(
-          (timings[phase] ?? 0) + performance.now() - t,
-        );
-      }
-    };
+    const timings = new Timings();
+    const timed = timings.time.bind(timings);
 
     const previous = await timed('loadSnapshots', () =>
       stores.snapshots.load(config.clusters.map(c => c.name)),
@@ -134,7 +123,7 @@ export class MeshCollector {
     );
     for (const snapshot of fresh) {
       for (const [phase, ms] of Object.entries(snapshot.timings ?? {})) {
-        timings[`${snapshot.cluster}.${phase}`] = ms;
+        timings.ms[`${snapshot.cluster}.${phase}`] = ms;
       }
     }
     await timed('saveSnapshots', () =>
@@ -175,14 +164,19 @@ export class MeshCollector {
         reports.length
       } report(s) in ${durationMs} ms`,
     );
-    return { clusters: result, reports: reports.length, durationMs, timings };
+    return {
+      clusters: result,
+      reports: reports.length,
+      durationMs,
+      timings: timings.ms,
+    };
   }
 
   private async storeReports(
     entities: Entity[],
     snapshots: ClusterSnapshot[],
     now: Date,
-    timed: <T>(phase: string, work: () => Promise<T>) => Promise<T>,
+    timed: Timings['time'],
   ): Promise<MeshReport[]> {
     const { stores, config } = this.options;
     const fresh = await timed('buildReports', async () =>

@@ -1,6 +1,7 @@
 import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
 
 import { ClusterSources } from './clusterSources';
+import { Timings } from './timings';
 import {
   ClusterSnapshot,
   KubernetesFacts,
@@ -83,31 +84,23 @@ export async function snapshotCluster(
   sources: ClusterSources,
   now: Date,
 ): Promise<ClusterSnapshot> {
-  const took: Record<string, number> = {};
-  const timed = async <T>(name: string, work: Promise<T>): Promise<T> => {
-    const t = performance.now();
-    try {
-      return await work;
-    } finally {
-      took[name] = Math.round(performance.now() - t);
-    }
-  };
+  const timings = new Timings();
   const [k8s, metrics] = await Promise.allSettled([
-    timed('kubernetes', sources.kubernetes.fetch()),
+    timings.time('kubernetes', () => sources.kubernetes.fetch()),
     sources.metrics
-      ? timed('prometheus', sources.metrics.fetch(now))
+      ? timings.time('prometheus', () => sources.metrics!.fetch(now))
       : Promise.resolve(undefined),
   ]);
   const fetchedAt = new Date().toISOString();
-  const factsStarted = performance.now();
   const kubernetesSettled: PromiseSettledResult<KubernetesFacts> =
     k8s.status === 'fulfilled'
       ? {
           status: 'fulfilled',
-          value: buildKubernetesFacts(k8s.value.objects, k8s.value),
+          value: await timings.time('kubernetesFacts', () =>
+            buildKubernetesFacts(k8s.value.objects, k8s.value),
+          ),
         }
       : k8s;
-  took.kubernetesFacts = Math.round(performance.now() - factsStarted);
   const kubernetes = outcome('kubernetes', kubernetesSettled, fetchedAt, () =>
     k8s.status === 'fulfilled'
       ? listProblems(
@@ -123,16 +116,17 @@ export async function snapshotCluster(
     data => (data.problems.length > 0 ? data.problems.join('; ') : undefined),
   );
 
-  const tracingStarted = performance.now();
   let traces: PromiseSettledResult<TracingData> | undefined;
   if (sources.tracing) {
     const tracing = sources.tracing;
     [traces] = await Promise.allSettled([
-      tracing.fetch({
-        services: traceServiceNames(kubernetes.data),
-        start: new Date(now.getTime() - TRACING_LOOKBACK_MS),
-        end: now,
-      }),
+      timings.time('tracing', () =>
+        tracing.fetch({
+          services: traceServiceNames(kubernetes.data),
+          start: new Date(now.getTime() - TRACING_LOOKBACK_MS),
+          end: now,
+        }),
+      ),
     ]);
   }
   const tracing = outcome<TracingData>(
@@ -142,9 +136,7 @@ export async function snapshotCluster(
     data =>
       listProblems(sources.tracing?.description ?? 'tracing', data.problems),
   );
-  if (sources.tracing)
-    took.tracing = Math.round(performance.now() - tracingStarted);
-  return { cluster, kubernetes, prometheus, tracing, timings: took };
+  return { cluster, kubernetes, prometheus, tracing, timings: timings.ms };
 }
 
 /**

@@ -15,6 +15,10 @@ import {
   workloadMeshings,
 } from './meshing';
 import {
+  buildMeshConfigFacts,
+  resolveWorkloadMeshFacts,
+} from '../snapshot/facts';
+import {
   PodFacts,
   WorkloadFacts,
   EntityWorkload,
@@ -38,9 +42,8 @@ const workload = (
   pods: PodFacts[],
   o: Partial<WorkloadFacts> = {},
   injection: EntityWorkload['injection'] = {},
-): EntityWorkload => ({
-  cluster: 'prod',
-  workload: {
+): EntityWorkload => {
+  const facts: WorkloadFacts = {
     namespace: 'shop',
     kind: 'Deployment',
     name: 'checkout',
@@ -54,10 +57,15 @@ const workload = (
     hostNetwork: false,
     serviceAccountName: 'default',
     ...o,
-  },
-  injection,
-  mesh: { services: [] },
-});
+  };
+  return {
+    cluster: 'prod',
+    workload: facts,
+    injection,
+    // No mesh configuration objects in the cluster.
+    mesh: resolveWorkloadMeshFacts(buildMeshConfigFacts({}), facts, undefined),
+  };
+};
 
 const istioPod = podFacts({
   proxy: {

@@ -3,7 +3,11 @@ import {
   MeshName,
   MeshProvider,
 } from '@mesh-readiness/plugin-mesh-common';
-import { ClusterSnapshot, PodFacts, EntityWorkload } from '@mesh-readiness/plugin-mesh-node';
+import {
+  ClusterSnapshot,
+  PodFacts,
+  EntityWorkload,
+} from '@mesh-readiness/plugin-mesh-node';
 
 export interface PodMeshing {
   provider: MeshName;

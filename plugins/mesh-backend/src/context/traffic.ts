@@ -47,7 +47,9 @@ function sourceIndex(metrics: MetricsData): SourceIndex {
 /** Istio's sidecar report when there is one; a waypoint's stands in for ambient pods. */
 function preferSidecar<T extends { reporter: string }>(rows: T[]): T[] {
   const sidecar = rows.filter(r => r.reporter === 'destination');
-  return sidecar.length > 0 ? sidecar : rows.filter(r => r.reporter === 'waypoint');
+  return sidecar.length > 0
+    ? sidecar
+    : rows.filter(r => r.reporter === 'waypoint');
 }
 
 /**

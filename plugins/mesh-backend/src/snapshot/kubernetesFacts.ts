@@ -316,7 +316,7 @@ export function buildKubernetesFacts(
   return {
     namespaces,
     workloads: [...workloads.values()],
-    mesh: buildMeshConfigFacts(resources),
+    mesh: buildMeshConfigFacts(resources, [...workloads.values()]),
     unavailable: listing.unavailable ?? [],
     absent: listing.absent ?? [],
     objectCount: objects.length,

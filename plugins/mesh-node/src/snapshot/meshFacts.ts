@@ -320,7 +320,10 @@ export type OutboundTrafficMode = 'ALLOW_ANY' | 'REGISTRY_ONLY';
 
 export interface IstioSidecarFacts {
   ref: NamespacedRef;
-  /** Absent: the namespace's default Sidecar (or the mesh's, in the root namespace). */
+  /**
+   * `workloadSelector.labels` (Sidecar's own selector shape, not `matchLabels`). Absent:
+   * the namespace's default Sidecar (or the mesh's, in the root namespace).
+   */
   workloadSelector?: Record<string, string>;
   /** `egress[].hosts` in `namespace/dnsName` form, flattened: what config is pushed. */
   egressHosts: string[];
@@ -521,7 +524,10 @@ export interface WorkloadMeshFacts {
     /** Absent: no Sidecar applies, the proxy gets the whole mesh's config. */
     sidecarScope?: SidecarScopeFacts;
     egress: EffectiveEgressFacts;
-    /** Rules and routes whose host is one of the workload's Services. */
+    /**
+     * Rules and routes whose host (exact or wildcard) is one of the workload's Services,
+     * from any namespace: `exportTo` is kept on each for the check to judge visibility.
+     */
     destinationRules: DestinationRuleFacts[];
     virtualServices: VirtualServiceFacts[];
     waypoints: WaypointUseFacts[];

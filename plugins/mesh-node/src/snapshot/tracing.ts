@@ -43,9 +43,18 @@ export interface NormalizedSpan {
    */
   followsFrom?: boolean;
   /**
-   * Only the few attributes the propagation and double-instrumentation analyses need
-   * (see `KEPT_ATTRIBUTES` in proxySpans.ts), as strings. The instrumentation scope name
-   * is kept as `otel.scope.name` whatever the back end called it.
+   * Only the attributes the propagation and double-instrumentation analyses need (see
+   * `keepAttribute` in the backend's proxySpans.ts), as strings, span and resource
+   * attributes together (the span's winning). The instrumentation scope name is kept as
+   * `otel.scope.name` whatever the back end called it. What ties a span to a workload:
+   * - any span: `k8s.pod.name|uid|ip`, `k8s.namespace.name`, `k8s.container.name`,
+   *   `k8s.<deployment|statefulset|daemonset|replicaset|job|cronjob>.name`;
+   * - Istio proxies: `node_id`, `istio.canonical_service`, `istio.namespace`, and on
+   *   ambient waypoints both ends of the hop, `istio.source_*` / `istio.destination_*`
+   *   (`istio.destination_workload`, `istio.source_namespace`…);
+   * - Linkerd proxies only: their pod labels `app`, `version`, `app.kubernetes.io/name`,
+   *   `app.kubernetes.io/instance`, `linkerd.io/workload-ns`, `linkerd.io/proxy-<kind>`
+   *   (`linkerd.io/proxy-deployment`…), and `hostname` (the pod's name).
    */
   attributes: Record<string, string>;
 }
@@ -70,4 +79,3 @@ export interface TracingData {
   /** HTTP requests sent (files read, for the files source). */
   requests: number;
 }
-

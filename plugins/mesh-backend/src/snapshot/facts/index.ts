@@ -58,6 +58,10 @@ function parseEach<T>(
     const objects = resources[key];
     for (const obj of Array.isArray(objects) ? objects : []) {
       try {
+        const meta = asRecord(asRecord(obj).metadata);
+        if (typeof meta.name !== 'string' || !meta.name) {
+          throw new Error('not a Kubernetes object (no metadata.name)');
+        }
         out.push(parse(obj));
       } catch (e) {
         const meta = asRecord(asRecord(obj).metadata);

@@ -8,7 +8,12 @@ import {
   resolveAuthorizationPolicies,
 } from './istioAuthorization';
 
-const ap = (namespace: string, name: string, spec: string, annotations = '') => `
+const ap = (
+  namespace: string,
+  name: string,
+  spec: string,
+  annotations = '',
+) => `
 apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
 metadata:
@@ -96,7 +101,11 @@ describe('istioAuthorizationPolicyFacts', () => {
     {
       name: 'ALLOW with an empty rule allows everything',
       spec: '  rules:\n  - {}',
-      want: { action: 'ALLOW', denyAll: false, rules: [expect.objectContaining({ matchesAnyRequest: true })] },
+      want: {
+        action: 'ALLOW',
+        denyAll: false,
+        rules: [expect.objectContaining({ matchesAnyRequest: true })],
+      },
     },
     {
       name: 'DENY with no rules denies nothing',
@@ -132,35 +141,76 @@ describe('istioAuthorizationPolicyFacts', () => {
       want: {
         targetRefs: [
           { group: '', kind: 'Service', name: 'cart', namespace: 'shop' },
-          { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'waypoint', namespace: 'shop' },
+          {
+            group: 'gateway.networking.k8s.io',
+            kind: 'Gateway',
+            name: 'waypoint',
+            namespace: 'shop',
+          },
         ],
       },
     },
   ];
   it.each(cases)('$name', ({ spec, annotations, want }) => {
-    expect(istioAuthorizationPolicyFacts(object(ap('shop', 'p', spec, annotations)))).toMatchObject(want);
+    expect(
+      istioAuthorizationPolicyFacts(object(ap('shop', 'p', spec, annotations))),
+    ).toMatchObject(want);
   });
 
   it.each([
     ['  action: REJECT', /action 'REJECT'/],
     ['  targetRef:\n    group: ""', /targetRef/],
   ])('refuses %j', (spec, message) => {
-    expect(() => istioAuthorizationPolicyFacts(object(ap('shop', 'p', spec)))).toThrow(message);
+    expect(() =>
+      istioAuthorizationPolicyFacts(object(ap('shop', 'p', spec))),
+    ).toThrow(message);
   });
 });
 
 describe('resolveAuthorizationPolicies', () => {
   const policies = objects(
     ap('istio-system', 'mesh-deny-all', '  {}') +
-      ap('istio-system', 'mesh-cart', '  selector:\n    matchLabels:\n      app: cart\n  action: AUDIT') +
-      ap('shop', 'ns-wide', '  action: DENY\n  rules:\n  - from:\n    - source:\n        notNamespaces: ["shop"]') +
-      ap('shop', 'cart-allow', '  selector:\n    matchLabels:\n      app: cart\n  rules:\n  - {}') +
-      ap('shop', 'web-allow', '  selector:\n    matchLabels:\n      app: web\n  rules:\n  - {}') +
+      ap(
+        'istio-system',
+        'mesh-cart',
+        '  selector:\n    matchLabels:\n      app: cart\n  action: AUDIT',
+      ) +
+      ap(
+        'shop',
+        'ns-wide',
+        '  action: DENY\n  rules:\n  - from:\n    - source:\n        notNamespaces: ["shop"]',
+      ) +
+      ap(
+        'shop',
+        'cart-allow',
+        '  selector:\n    matchLabels:\n      app: cart\n  rules:\n  - {}',
+      ) +
+      ap(
+        'shop',
+        'web-allow',
+        '  selector:\n    matchLabels:\n      app: web\n  rules:\n  - {}',
+      ) +
       ap('billing', 'other-ns', '  {}') +
-      ap('shop', 'via-service', '  targetRefs:\n  - kind: Service\n    group: ""\n    name: cart') +
-      ap('shop', 'other-service', '  targetRefs:\n  - kind: Service\n    group: ""\n    name: web') +
-      ap('shop', 'via-waypoint', '  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint') +
-      ap('shop', 'selector-ignored-with-target', '  selector:\n    matchLabels:\n      app: cart\n  targetRefs:\n  - kind: Service\n    group: ""\n    name: web'),
+      ap(
+        'shop',
+        'via-service',
+        '  targetRefs:\n  - kind: Service\n    group: ""\n    name: cart',
+      ) +
+      ap(
+        'shop',
+        'other-service',
+        '  targetRefs:\n  - kind: Service\n    group: ""\n    name: web',
+      ) +
+      ap(
+        'shop',
+        'via-waypoint',
+        '  targetRefs:\n  - kind: Gateway\n    group: gateway.networking.k8s.io\n    name: waypoint',
+      ) +
+      ap(
+        'shop',
+        'selector-ignored-with-target',
+        '  selector:\n    matchLabels:\n      app: cart\n  targetRefs:\n  - kind: Service\n    group: ""\n    name: web',
+      ),
   ).map(istioAuthorizationPolicyFacts);
   const cartService: ServiceFacts = {
     namespace: 'shop',
@@ -196,8 +246,19 @@ describe('resolveAuthorizationPolicies', () => {
   });
 
   it('without waypoint or services, only selector and namespace scopes apply', () => {
-    const applied = resolveAuthorizationPolicies(policies, 'shop', [{ app: 'web' }], 'istio-system', [], []);
-    expect(applied.map(a => a.policy.ref.name)).toEqual(['mesh-deny-all', 'ns-wide', 'web-allow']);
+    const applied = resolveAuthorizationPolicies(
+      policies,
+      'shop',
+      [{ app: 'web' }],
+      'istio-system',
+      [],
+      [],
+    );
+    expect(applied.map(a => a.policy.ref.name)).toEqual([
+      'mesh-deny-all',
+      'ns-wide',
+      'web-allow',
+    ]);
     expect(applied[0].policy.ref).toEqual(ref('istio-system', 'mesh-deny-all'));
   });
 });

@@ -70,7 +70,11 @@ outboundTrafficPolicy:
       name: 'only a revision ConfigMap: it is used, root namespace defaults to its namespace',
       yaml: istioCm('istio-1-24', 'istio-system', 'enableTracing: true'),
       want: {
-        source: { kind: 'ConfigMap', namespace: 'istio-system', name: 'istio-1-24' },
+        source: {
+          kind: 'ConfigMap',
+          namespace: 'istio-system',
+          name: 'istio-1-24',
+        },
         rootNamespace: 'istio-system',
         clusterDomain: 'cluster.local',
         outboundTrafficPolicy: 'ALLOW_ANY',
@@ -79,7 +83,11 @@ outboundTrafficPolicy:
     },
     {
       name: 'the default `istio` wins over a revision',
-      yaml: `${istioCm('istio-canary', 'istio-system', 'outboundTrafficPolicy:\n  mode: ALLOW_ANY')}---${istioCm(
+      yaml: `${istioCm(
+        'istio-canary',
+        'istio-system',
+        'outboundTrafficPolicy:\n  mode: ALLOW_ANY',
+      )}---${istioCm(
         'istio',
         'istio-system',
         'outboundTrafficPolicy:\n  mode: REGISTRY_ONLY',
@@ -107,7 +115,9 @@ outboundTrafficPolicy:
     );
     expect(facts.outboundTrafficPolicy).toBe('ALLOW_ANY');
     expect(problems).toEqual([
-      expect.stringMatching(/^ConfigMap istio-system\/istio: key 'mesh' is not YAML/),
+      expect.stringMatching(
+        /^ConfigMap istio-system\/istio: key 'mesh' is not YAML/,
+      ),
     ]);
   });
 });
@@ -152,7 +162,11 @@ proxy:
 egress:
   globalEgressNetworkNamespace: egress`),
       want: {
-        source: { kind: 'ConfigMap', namespace: 'linkerd', name: 'linkerd-config' },
+        source: {
+          kind: 'ConfigMap',
+          namespace: 'linkerd',
+          name: 'linkerd-config',
+        },
         controlPlaneNamespace: 'linkerd',
         defaultInboundPolicy: 'cluster-authenticated',
         defaultInboundPolicySource: 'cluster',
@@ -165,7 +179,11 @@ egress:
       yaml: linkerdConfig(`policyController:
   defaultAllowPolicy: all-authenticated`),
       want: {
-        source: { kind: 'ConfigMap', namespace: 'linkerd', name: 'linkerd-config' },
+        source: {
+          kind: 'ConfigMap',
+          namespace: 'linkerd',
+          name: 'linkerd-config',
+        },
         controlPlaneNamespace: 'linkerd',
         defaultInboundPolicy: 'all-authenticated',
         defaultInboundPolicySource: 'cluster',

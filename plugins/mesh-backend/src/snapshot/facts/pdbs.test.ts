@@ -16,17 +16,30 @@ spec:
 ${spec}
 ${status}`);
 
-const ref = { kind: 'PodDisruptionBudget', group: 'policy', namespace: 'shop', name: 'cart' };
+const ref = {
+  kind: 'PodDisruptionBudget',
+  group: 'policy',
+  namespace: 'shop',
+  name: 'cart',
+};
 
 describe('pdbFacts', () => {
-  const cases: Array<{ name: string; spec: string; status?: string; want: Partial<PodDisruptionBudgetFacts> }> = [
+  const cases: Array<{
+    name: string;
+    spec: string;
+    status?: string;
+    want: Partial<PodDisruptionBudgetFacts>;
+  }> = [
     {
       name: 'integer minAvailable',
       spec: `  minAvailable: 1
   selector:
     matchLabels:
       app: cart`,
-      want: { minAvailable: 1, selector: { matchLabels: { app: 'cart' }, matchExpressions: [] } },
+      want: {
+        minAvailable: 1,
+        selector: { matchLabels: { app: 'cart' }, matchExpressions: [] },
+      },
     },
     {
       name: 'percent maxUnavailable stays a string',
@@ -79,7 +92,11 @@ describe('pdbFacts', () => {
     }
   });
 
-  it('refuses a minAvailable that is neither a count nor a percentage', () => {
-    expect(() => pdbFacts(pdb('  minAvailable: half\n  selector: {}'))).toThrow(/minAvailable/);
+  it.each([
+    ['  minAvailable: half\n  selector: {}', /minAvailable 'half'/],
+    ['  minAvailable: "1"\n  selector: {}', /minAvailable '1'/],
+    ['  maxUnavailable: -1\n  selector: {}', /maxUnavailable '-1'/],
+  ])('refuses %j (neither a count nor a percentage)', (spec, message) => {
+    expect(() => pdbFacts(pdb(spec))).toThrow(message);
   });
 });

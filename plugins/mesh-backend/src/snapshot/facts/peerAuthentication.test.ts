@@ -48,12 +48,20 @@ describe('resolveMtls', () => {
     {
       name: 'mesh-wide STRICT in the root namespace',
       yaml: meshStrict,
-      want: { mode: 'STRICT', level: 'mesh', decidedBy: ref('istio-system', 'default') },
+      want: {
+        mode: 'STRICT',
+        level: 'mesh',
+        decidedBy: ref('istio-system', 'default'),
+      },
     },
     {
       name: 'namespace PERMISSIVE overrides mesh STRICT',
       yaml: meshStrict + pa('shop', 'default', '  mtls:\n    mode: PERMISSIVE'),
-      want: { mode: 'PERMISSIVE', level: 'namespace', decidedBy: ref('shop', 'default') },
+      want: {
+        mode: 'PERMISSIVE',
+        level: 'namespace',
+        decidedBy: ref('shop', 'default'),
+      },
     },
     {
       name: 'namespace policy without mtls (UNSET) inherits mesh STRICT',
@@ -63,7 +71,11 @@ describe('resolveMtls', () => {
         level: 'mesh',
         decidedBy: ref('istio-system', 'default'),
         chain: [
-          { level: 'mesh', ref: ref('istio-system', 'default'), mode: 'STRICT' },
+          {
+            level: 'mesh',
+            ref: ref('istio-system', 'default'),
+            mode: 'STRICT',
+          },
           { level: 'namespace', ref: ref('shop', 'default'), mode: 'UNSET' },
         ],
       },
@@ -72,14 +84,26 @@ describe('resolveMtls', () => {
       name: 'workload selector DISABLE overrides namespace STRICT',
       yaml:
         pa('shop', 'default', '  mtls:\n    mode: STRICT') +
-        pa('shop', 'cart-legacy', '  selector:\n    matchLabels:\n      app: cart\n  mtls:\n    mode: DISABLE'),
-      want: { mode: 'DISABLE', level: 'workload', decidedBy: ref('shop', 'cart-legacy') },
+        pa(
+          'shop',
+          'cart-legacy',
+          '  selector:\n    matchLabels:\n      app: cart\n  mtls:\n    mode: DISABLE',
+        ),
+      want: {
+        mode: 'DISABLE',
+        level: 'workload',
+        decidedBy: ref('shop', 'cart-legacy'),
+      },
     },
     {
       name: 'a selector that matches other pods does not apply',
       yaml:
         meshStrict +
-        pa('shop', 'web', '  selector:\n    matchLabels:\n      app: web\n  mtls:\n    mode: DISABLE'),
+        pa(
+          'shop',
+          'web',
+          '  selector:\n    matchLabels:\n      app: web\n  mtls:\n    mode: DISABLE',
+        ),
       want: { mode: 'STRICT', level: 'mesh' },
     },
     {
@@ -107,16 +131,36 @@ describe('resolveMtls', () => {
         mode: 'STRICT',
         level: 'namespace',
         ports: [
-          { port: 8080, mode: 'STRICT', level: 'namespace', decidedBy: ref('shop', 'default') },
-          { port: 9090, mode: 'DISABLE', level: 'port', decidedBy: ref('shop', 'cart-metrics') },
+          {
+            port: 8080,
+            mode: 'STRICT',
+            level: 'namespace',
+            decidedBy: ref('shop', 'default'),
+          },
+          {
+            port: 9090,
+            mode: 'DISABLE',
+            level: 'port',
+            decidedBy: ref('shop', 'cart-metrics'),
+          },
         ],
       },
     },
     {
       name: 'two namespace-wide policies: the oldest wins, the other is ignored',
       yaml:
-        pa('shop', 'newer', '  mtls:\n    mode: PERMISSIVE', '2025-03-01T00:00:00Z') +
-        pa('shop', 'older', '  mtls:\n    mode: STRICT', '2024-06-01T00:00:00Z'),
+        pa(
+          'shop',
+          'newer',
+          '  mtls:\n    mode: PERMISSIVE',
+          '2025-03-01T00:00:00Z',
+        ) +
+        pa(
+          'shop',
+          'older',
+          '  mtls:\n    mode: STRICT',
+          '2024-06-01T00:00:00Z',
+        ),
       want: {
         mode: 'STRICT',
         decidedBy: ref('shop', 'older'),
@@ -130,14 +174,26 @@ describe('resolveMtls', () => {
       want: {
         mode: 'STRICT',
         level: 'mesh',
-        chain: [{ level: 'mesh', ref: ref('istio-system', 'default'), mode: 'STRICT' }],
+        chain: [
+          {
+            level: 'mesh',
+            ref: ref('istio-system', 'default'),
+            mode: 'STRICT',
+          },
+        ],
       },
     },
     {
       name: 'a custom root namespace from the mesh config',
-      yaml: meshStrict + pa('istio-config', 'default', '  mtls:\n    mode: DISABLE'),
+      yaml:
+        meshStrict +
+        pa('istio-config', 'default', '  mtls:\n    mode: DISABLE'),
       root: 'istio-config',
-      want: { mode: 'DISABLE', level: 'mesh', decidedBy: ref('istio-config', 'default') },
+      want: {
+        mode: 'DISABLE',
+        level: 'mesh',
+        decidedBy: ref('istio-config', 'default'),
+      },
     },
   ];
   it.each(cases)('$name', ({ yaml, namespace, root, want }) => {
@@ -155,7 +211,13 @@ describe('resolveMtls', () => {
 describe('peerAuthenticationFacts', () => {
   it('reads selector, mode, port overrides and age', () => {
     const facts = peerAuthenticationFacts(
-      object(pa('shop', 'cart', '  selector:\n    matchLabels:\n      app: cart\n  mtls:\n    mode: STRICT\n  portLevelMtls:\n    15021:\n      mode: PERMISSIVE')),
+      object(
+        pa(
+          'shop',
+          'cart',
+          '  selector:\n    matchLabels:\n      app: cart\n  mtls:\n    mode: STRICT\n  portLevelMtls:\n    15021:\n      mode: PERMISSIVE',
+        ),
+      ),
     );
     expect(facts).toEqual({
       ref: ref('shop', 'cart'),
@@ -168,8 +230,13 @@ describe('peerAuthenticationFacts', () => {
 
   it.each([
     ['  mtls:\n    mode: STRICTEST', /mode 'STRICTEST' is unknown/],
-    ['  portLevelMtls:\n    http:\n      mode: DISABLE', /portLevelMtls key 'http'/],
+    [
+      '  portLevelMtls:\n    http:\n      mode: DISABLE',
+      /portLevelMtls key 'http'/,
+    ],
   ])('refuses %j', (spec, message) => {
-    expect(() => peerAuthenticationFacts(object(pa('shop', 'x', spec)))).toThrow(message);
+    expect(() =>
+      peerAuthenticationFacts(object(pa('shop', 'x', spec))),
+    ).toThrow(message);
   });
 });

@@ -43,13 +43,15 @@ export function strings(value: unknown): string[] {
   });
 }
 
-/** `1`, `"50%"`, or a numeric string the API server would also accept as a count. */
+/**
+ * `1` or `"50%"` as written. A string must be a percentage: the API server refuses
+ * `"1"` for a PDB, so it is not read as a count.
+ */
 export function intOrPercent(value: unknown): number | string | undefined {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && /^\d+%?$/.test(value)) {
-    return value.endsWith('%') ? value : Number(value);
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+    return value;
   }
-  return undefined;
+  return typeof value === 'string' && /^\d+%$/.test(value) ? value : undefined;
 }
 
 /** A port as an integer 1..65535, accepting the string forms map keys take. */

@@ -1,4 +1,8 @@
-import { labelSelector, matchesLabelSelector, selectsAnyPod } from './selectors';
+import {
+  labelSelector,
+  matchesLabelSelector,
+  selectsAnyPod,
+} from './selectors';
 
 const pod = { app: 'cart', tier: 'backend', version: 'v2' };
 
@@ -27,21 +31,27 @@ describe('labelSelector + matchesLabelSelector', () => {
     {
       name: 'In on a missing key',
       selector: {
-        matchExpressions: [{ key: 'track', operator: 'In', values: ['stable'] }],
+        matchExpressions: [
+          { key: 'track', operator: 'In', values: ['stable'] },
+        ],
       },
       matches: false,
     },
     {
       name: 'NotIn on a missing key matches',
       selector: {
-        matchExpressions: [{ key: 'track', operator: 'NotIn', values: ['canary'] }],
+        matchExpressions: [
+          { key: 'track', operator: 'NotIn', values: ['canary'] },
+        ],
       },
       matches: true,
     },
     {
       name: 'NotIn with the value',
       selector: {
-        matchExpressions: [{ key: 'version', operator: 'NotIn', values: ['v2'] }],
+        matchExpressions: [
+          { key: 'version', operator: 'NotIn', values: ['v2'] },
+        ],
       },
       matches: false,
     },
@@ -52,7 +62,9 @@ describe('labelSelector + matchesLabelSelector', () => {
     },
     {
       name: 'DoesNotExist on a present key',
-      selector: { matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }] },
+      selector: {
+        matchExpressions: [{ key: 'tier', operator: 'DoesNotExist' }],
+      },
       matches: false,
     },
     {
@@ -69,8 +81,14 @@ describe('labelSelector + matchesLabelSelector', () => {
   });
 
   it.each([
-    [{ matchExpressions: [{ key: 'a', operator: 'Matches', values: ['x'] }] }, /unknown/],
-    [{ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }, /no values/],
+    [
+      { matchExpressions: [{ key: 'a', operator: 'Matches', values: ['x'] }] },
+      /unknown/,
+    ],
+    [
+      { matchExpressions: [{ key: 'a', operator: 'In', values: [] }] },
+      /no values/,
+    ],
     [{ matchExpressions: [{ operator: 'Exists' }] }, /without key/],
   ])('refuses malformed selector %j', (selector, message) => {
     expect(() => labelSelector(selector)).toThrow(message);
@@ -90,7 +108,9 @@ describe('labelSelector + matchesLabelSelector', () => {
 
   it('selectsAnyPod: any pod of a rollout in progress counts', () => {
     const sel = labelSelector({ matchLabels: { version: 'v2' } });
-    expect(selectsAnyPod(sel, [{ version: 'v1' }, { version: 'v2' }])).toBe(true);
+    expect(selectsAnyPod(sel, [{ version: 'v1' }, { version: 'v2' }])).toBe(
+      true,
+    );
     expect(selectsAnyPod(sel, [{ version: 'v1' }])).toBe(false);
   });
 });

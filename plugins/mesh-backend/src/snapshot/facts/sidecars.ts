@@ -11,10 +11,10 @@ import {
   asArray,
   asRecord,
   createdAt,
-  istioSelector,
   portNumber,
   refOf,
   str,
+  stringMap,
   strings,
 } from './read';
 import { matchesLabels } from './selectors';
@@ -42,7 +42,10 @@ export function sidecarFacts(obj: KubeObject): IstioSidecarFacts {
       ...(captureMode ? { captureMode } : {}),
     };
   });
-  const selector = istioSelector(spec.workloadSelector);
+  // Sidecar's own WorkloadSelector says `labels`, not `matchLabels`.
+  const selectorLabels = stringMap(asRecord(spec.workloadSelector).labels);
+  const selector =
+    Object.keys(selectorLabels).length > 0 ? selectorLabels : undefined;
   const outbound = str(asRecord(spec.outboundTrafficPolicy).mode);
   const created = createdAt(obj);
   return {

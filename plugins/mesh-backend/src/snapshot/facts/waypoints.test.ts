@@ -36,7 +36,10 @@ spec:
     protocol: HBONE
 `).map(gatewayFacts);
 
-const service = (name: string, labels: Record<string, string> = {}): ServiceFacts => ({
+const service = (
+  name: string,
+  labels: Record<string, string> = {},
+): ServiceFacts => ({
   namespace: 'shop',
   name,
   selector: { app: 'cart' },
@@ -53,7 +56,12 @@ const ns = (labels: Record<string, string> = {}): NamespaceFacts => ({
 describe('gatewayFacts', () => {
   it('reads class and waypoint-for', () => {
     expect(gateways[0]).toEqual({
-      ref: { kind: 'Gateway', group: 'gateway.networking.k8s.io', namespace: 'shop', name: 'waypoint' },
+      ref: {
+        kind: 'Gateway',
+        group: 'gateway.networking.k8s.io',
+        namespace: 'shop',
+        name: 'waypoint',
+      },
       gatewayClassName: 'istio-waypoint',
       waypointFor: 'service',
       labels: { 'istio.io/waypoint-for': 'service' },
@@ -74,7 +82,13 @@ describe('resolveWaypoints', () => {
       podLabels: [{ app: 'cart' }],
       services: [service('cart')],
       namespace: ns({ 'istio.io/use-waypoint': 'waypoint' }),
-      want: [{ gateway: gw('shop', 'waypoint'), via: 'namespace', gatewayFound: true }],
+      want: [
+        {
+          gateway: gw('shop', 'waypoint'),
+          via: 'namespace',
+          gatewayFound: true,
+        },
+      ],
     },
     {
       name: 'service label in another namespace',
@@ -87,7 +101,12 @@ describe('resolveWaypoints', () => {
       ],
       namespace: ns({ 'istio.io/use-waypoint': 'waypoint' }),
       want: [
-        { gateway: gw('mesh-infra', 'shared-waypoint'), via: 'service', service: 'cart', gatewayFound: true },
+        {
+          gateway: gw('mesh-infra', 'shared-waypoint'),
+          via: 'service',
+          service: 'cart',
+          gatewayFound: true,
+        },
       ],
     },
     {
@@ -95,18 +114,38 @@ describe('resolveWaypoints', () => {
       podLabels: [{ app: 'cart', 'istio.io/use-waypoint': 'cart-waypoint' }],
       services: [],
       namespace: ns(),
-      want: [{ gateway: gw('shop', 'cart-waypoint'), via: 'pod', gatewayFound: false }],
+      want: [
+        {
+          gateway: gw('shop', 'cart-waypoint'),
+          via: 'pod',
+          gatewayFound: false,
+        },
+      ],
     },
     {
       name: 'service opts out with none, namespace still covers the pod',
       podLabels: [{ app: 'cart' }],
       services: [service('cart', { 'istio.io/use-waypoint': 'none' })],
       namespace: ns({ 'istio.io/use-waypoint': 'waypoint' }),
-      want: [{ gateway: gw('shop', 'waypoint'), via: 'namespace', gatewayFound: true }],
+      want: [
+        {
+          gateway: gw('shop', 'waypoint'),
+          via: 'namespace',
+          gatewayFound: true,
+        },
+      ],
     },
-    { name: 'no labels anywhere', podLabels: [{ app: 'cart' }], services: [service('cart')], namespace: undefined, want: [] },
+    {
+      name: 'no labels anywhere',
+      podLabels: [{ app: 'cart' }],
+      services: [service('cart')],
+      namespace: undefined,
+      want: [],
+    },
   ];
   it.each(cases)('$name', ({ podLabels, services, namespace, want }) => {
-    expect(resolveWaypoints('shop', podLabels, services, namespace, gateways)).toEqual(want);
+    expect(
+      resolveWaypoints('shop', podLabels, services, namespace, gateways),
+    ).toEqual(want);
   });
 });

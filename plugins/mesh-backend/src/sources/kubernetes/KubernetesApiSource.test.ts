@@ -115,7 +115,7 @@ describe('KubernetesApiSource against a fixture API server', () => {
       new Set(
         large.requests.map(r => r.replace(/\/v1(beta\d|alpha\d)?\//, '/')),
       ),
-    ).toHaveProperty('size', 23);
+    ).toHaveProperty('size', 29);
     expect(large.requests.every(r => /[?&]limit=500/.test(r))).toBe(true);
   });
 

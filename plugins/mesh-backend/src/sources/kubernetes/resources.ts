@@ -80,7 +80,7 @@ export function meshResources(
       group: 'batch',
       versions: ['v1'],
       plural: 'jobs',
-      optional: true,
+      optional: false,
     },
     {
       kind: 'CronJob',
@@ -88,7 +88,7 @@ export function meshResources(
       // batch/v1 since Kubernetes 1.21; v1beta1 until 1.25.
       versions: ['v1', 'v1beta1'],
       plural: 'cronjobs',
-      optional: true,
+      optional: false,
     },
     {
       kind: 'PodDisruptionBudget',
@@ -161,6 +161,27 @@ export function meshResources(
       optional: true,
     },
     {
+      kind: 'NetworkAuthentication',
+      group: 'policy.linkerd.io',
+      versions: ['v1alpha1'],
+      plural: 'networkauthentications',
+      optional: true,
+    },
+    {
+      kind: 'ServerAuthorization',
+      group: 'policy.linkerd.io',
+      versions: ['v1beta1'],
+      plural: 'serverauthorizations',
+      optional: true,
+    },
+    {
+      kind: 'HTTPRoute',
+      group: 'policy.linkerd.io',
+      versions: ['v1beta3', 'v1beta2', 'v1beta1'],
+      plural: 'httproutes',
+      optional: true,
+    },
+    {
       kind: 'EgressNetwork',
       group: 'policy.linkerd.io',
       versions: ['v1alpha1'],
@@ -172,6 +193,28 @@ export function meshResources(
       group: 'gateway.networking.k8s.io',
       versions: ['v1', 'v1beta1'],
       plural: 'gateways',
+      optional: true,
+    },
+    {
+      kind: 'HTTPRoute',
+      group: 'gateway.networking.k8s.io',
+      versions: ['v1', 'v1beta1'],
+      plural: 'httproutes',
+      optional: true,
+    },
+    {
+      kind: 'GRPCRoute',
+      group: 'gateway.networking.k8s.io',
+      versions: ['v1', 'v1alpha2'],
+      plural: 'grpcroutes',
+      optional: true,
+    },
+    {
+      // istiod's autoscaler: the control-plane check reads its min/max replicas.
+      kind: 'HorizontalPodAutoscaler',
+      group: 'autoscaling',
+      versions: ['v2'],
+      plural: 'horizontalpodautoscalers',
       optional: true,
     },
   ];

@@ -57,6 +57,8 @@ export interface PrometheusRunInfo {
   /** Milliseconds from dispatch to answer, per entry (all its shards). */
   entryMs: Record<string, number>;
   recordingRules: string[];
+  /** Milliseconds spent turning the samples into the catalog's series. */
+  parseMs: number;
 }
 
 /** The label that names the namespaces the label-values request asks for. */
@@ -140,6 +142,7 @@ export class PrometheusSource implements MetricsSource {
     const problems: string[] = [];
     const series = {} as Record<string, unknown>;
     const weights = new Map<string, number>();
+    const parseStarted = performance.now();
     for (const { id, entry, parts } of answers) {
       const samples = parts.length === 1 ? parts[0].samples : parts.flatMap(p => p.samples);
       const dropped = parts.reduce((sum, p) => sum + p.dropped, 0);
@@ -167,7 +170,12 @@ export class PrometheusSource implements MetricsSource {
     const recordingRules = entries
       .map(([id]) => id)
       .filter(id => rules.use.has(id));
-    this.lastRun = { shards: plan, entryMs, recordingRules };
+    this.lastRun = {
+      shards: plan,
+      entryMs,
+      recordingRules,
+      parseMs: Math.round(performance.now() - parseStarted),
+    };
     return {
       window,
       series: series as MetricSeries,

@@ -78,6 +78,15 @@ function tempo(
   };
 }
 
+/** The `start`/`end` each trace download asked for, by trace id. */
+function downloadRanges(s: FixtureServer): Record<string, unknown> {
+  return Object.fromEntries(
+    s.requests
+      .filter(r => r.path.startsWith('/api/traces/'))
+      .map(r => [r.path.split('/').pop(), Object.fromEntries(r.query)]),
+  );
+}
+
 describe('TempoSource', () => {
   let server: FixtureServer | undefined;
   afterEach(async () => {
@@ -132,8 +141,61 @@ describe('TempoSource', () => {
           .filter(p => p.startsWith('/api/traces/'))
           .sort(),
       ).toEqual([`/api/traces/${T2}`, `/api/traces/${T1}`]);
+      // Each download names the window, so Tempo reads only that range's blocks.
+      expect(downloadRanges(s)).toEqual({
+        [T1]: { start: '1772358300', end: '1772359500' },
+        [T2]: { start: '1772358300', end: '1772359500' },
+      });
     },
   );
+
+  it('widens a download to the whole trace when its hit began before the window or ended after it', async () => {
+    const windowStart = WINDOW.start.getTime() / 1000;
+    const hits = [
+      // Began ten minutes before the window and lasted 45 minutes.
+      {
+        traceID: T1,
+        startTimeUnixNano: `${windowStart - 600}000000000`,
+        durationMs: 2_700_000,
+      },
+      // A start time Tempo never writes is no reason to fail the search: the window.
+      { traceID: T2, startTimeUnixNano: 'soon', durationMs: 5 },
+    ];
+    const s = await serve(
+      tempo('tempo-new', {
+        search: { 'productpage.default': { body: { traces: hits } } },
+      }),
+    );
+    const data = await new TempoSource(s.url).fetch({
+      services: ['productpage.default'],
+      ...WINDOW,
+    });
+    expect(data.problems).toEqual([]);
+    expect(data.perService).toEqual({ 'productpage.default': 2 });
+    expect(downloadRanges(s)).toEqual({
+      [T1]: { start: '1772357700', end: '1772360400' },
+      [T2]: { start: '1772358300', end: '1772359500' },
+    });
+  });
+
+  it('searches and downloads at least one second for a zero-length window', async () => {
+    const s = await serve(
+      tempo('tempo-new', {
+        search: { 'details.default': { body: { traces: [{ traceID: T2 }] } } },
+      }),
+    );
+    const at = new Date('2026-03-01T10:00:00.250Z');
+    await new TempoSource(s.url).fetch({
+      services: ['details.default'],
+      start: at,
+      end: at,
+    });
+    const second = { start: '1772359200', end: '1772359201' };
+    const searched = s.requests.find(r => r.path === '/api/search')!;
+    expect(searched.query.get('start')).toBe(second.start);
+    expect(searched.query.get('end')).toBe(second.end);
+    expect(downloadRanges(s)).toEqual({ [T2]: second });
+  });
 
   it('escapes quotes and backslashes of a service name inside the TraceQL string', async () => {
     const s = await serve(tempo('tempo-new'));

@@ -1,5 +1,6 @@
 import {
   base64ToHex,
+  buildSpan,
   classifyProxy,
   keepAttribute,
   normalizeHexId,
@@ -168,6 +169,21 @@ describe('classifyProxy', () => {
   it.each(cases)('%s', (_name, service, attributes, kind, expected) => {
     expect(classifyProxy(service, attributes, kind)).toEqual(expected);
   });
+
+  it('knows Linkerd proxies by the configured service name only', () => {
+    const inbound = { direction: 'inbound' };
+    expect(
+      classifyProxy(
+        'voting-linkerd-proxy',
+        inbound,
+        'server',
+        'voting-linkerd-proxy',
+      ),
+    ).toEqual({ isProxy: true, proxyDirection: 'inbound' });
+    expect(
+      classifyProxy('linkerd-proxy', inbound, 'server', 'voting-linkerd-proxy'),
+    ).toEqual({ isProxy: false });
+  });
 });
 
 describe('ids', () => {
@@ -262,6 +278,45 @@ describe('normalizeKind', () => {
 });
 
 describe('keepAttribute', () => {
+  it('keeps what attributes a span to a pod and workload', () => {
+    const out: Record<string, string> = {};
+    const attributes: Record<string, unknown> = {
+      'k8s.pod.name': 'reviews-v2-5b667bcbf8-9xq4t',
+      'k8s.pod.uid': '0b8f3c52-2f4e-4a8e-9d1c-3e7a6b5c4d21',
+      'k8s.namespace.name': 'bookinfo',
+      'k8s.deployment.name': 'reviews-v2',
+      'k8s.statefulset.name': 'ratings-db',
+      'k8s.node.name': 'worker-2',
+      'istio.source_workload': 'productpage-v1',
+      'istio.source_namespace': 'bookinfo',
+      'istio.destination_workload': 'reviews-v2',
+      'istio.destination_canonical_service': 'reviews',
+      'istio.source': 'not a peer attribute',
+      'linkerd.io/proxy-deployment': 'voting',
+      'linkerd.io/workload-ns': 'emojivoto',
+      'linkerd.io/control-plane-ns': 'linkerd',
+      'pod-template-hash': '7f6d9c5b4',
+      hostname: 'voting-7f6d9c5b4-h2kxp',
+      constructor: 'a tag named like an Object.prototype member',
+    };
+    for (const [k, v] of Object.entries(attributes)) keepAttribute(out, k, v);
+    expect(out).toEqual({
+      'k8s.pod.name': 'reviews-v2-5b667bcbf8-9xq4t',
+      'k8s.pod.uid': '0b8f3c52-2f4e-4a8e-9d1c-3e7a6b5c4d21',
+      'k8s.namespace.name': 'bookinfo',
+      'k8s.deployment.name': 'reviews-v2',
+      'k8s.statefulset.name': 'ratings-db',
+      'istio.source_workload': 'productpage-v1',
+      'istio.source_namespace': 'bookinfo',
+      'istio.destination_workload': 'reviews-v2',
+      'istio.destination_canonical_service': 'reviews',
+      // Kept here, dropped by buildSpan from every span but a Linkerd proxy's.
+      'linkerd.io/proxy-deployment': 'voting',
+      'linkerd.io/workload-ns': 'emojivoto',
+      hostname: 'voting-7f6d9c5b4-h2kxp',
+    });
+  });
+
   it('keeps only the listed attributes, under their canonical name, first value winning', () => {
     const out: Record<string, string> = {};
     keepAttribute(out, 'http.response.status_code', 503);
@@ -274,6 +329,42 @@ describe('keepAttribute', () => {
       'http.status_code': '503',
       'otel.scope.name': 'io.opentelemetry.kafka',
       upstream_cluster: 'inbound|9080||',
+    });
+  });
+});
+
+describe('buildSpan', () => {
+  const fields = (service: string) => ({
+    traceId: 'd4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9',
+    spanId: '1000000000000002',
+    kind: 'server' as const,
+    service,
+    name: '/api/vote',
+    attributes: {
+      direction: 'inbound',
+      hostname: 'voting-7f6d9c5b4-h2kxp',
+      app: 'voting-svc',
+      'linkerd.io/proxy-deployment': 'voting',
+      'k8s.pod.uid': '6f3d2b1a-0c9e-4f8d-b7a6-5e4d3c2b1a09',
+    },
+  });
+
+  it("keeps a Linkerd proxy span's pod labels, under the configured name too", () => {
+    const mapping = { linkerdProxyService: 'voting-linkerd-proxy' };
+    const span = buildSpan(fields('voting-linkerd-proxy'), mapping);
+    expect(span).toMatchObject({ isProxy: true, proxyDirection: 'inbound' });
+    expect(span.attributes).toEqual(fields('').attributes);
+    expect(buildSpan(fields('linkerd-proxy')).attributes).toEqual(
+      fields('').attributes,
+    );
+  });
+
+  it("drops them from any other span, where `app` or `hostname` are someone else's", () => {
+    const span = buildSpan(fields('voting'));
+    expect(span.isProxy).toBe(false);
+    expect(span.attributes).toEqual({
+      direction: 'inbound',
+      'k8s.pod.uid': '6f3d2b1a-0c9e-4f8d-b7a6-5e4d3c2b1a09',
     });
   });
 });

@@ -44,7 +44,9 @@ export function pod(
 }
 
 /** A Deployment's facts, with its template labels on every pod given. */
-export function workload(overrides: Partial<WorkloadFacts> = {}): WorkloadFacts {
+export function workload(
+  overrides: Partial<WorkloadFacts> = {},
+): WorkloadFacts {
   return {
     namespace: 'shop',
     kind: 'Deployment',
