@@ -125,7 +125,8 @@ export const meshPlugin = createBackendPlugin({
           context,
         });
         httpRouter.use(await createRouter({ service, access }));
-        for (const policy of access.policies()) httpRouter.addAuthPolicy(policy);
+        for (const policy of access.policies())
+          httpRouter.addAuthPolicy(policy);
       },
     });
   },

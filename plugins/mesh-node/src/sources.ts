@@ -1,5 +1,9 @@
 import { Config } from '@backstage/config';
-import { KubeObject, SourceProblem, UnavailableResource } from './snapshot/kubernetes';
+import {
+  KubeObject,
+  SourceProblem,
+  UnavailableResource,
+} from './snapshot/kubernetes';
 import { VectorSample } from './snapshot/metrics';
 import { MetricsData } from './snapshot/queryCatalog';
 import { TracingData } from './snapshot/tracing';

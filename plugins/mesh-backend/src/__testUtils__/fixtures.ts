@@ -18,7 +18,10 @@ import {
   SourceOutcome,
   TracingData,
 } from '@mesh-readiness/plugin-mesh-node';
+import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
+import { CheckRegistry } from '../checks/registry';
 import { buildEntityContext, ContextOptions } from '../context/entityContext';
+import { buildEntityReport } from '../report/buildReport';
 import { resolveEntityMapping } from '../mapping/entityMapping';
 import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
 
@@ -550,4 +553,14 @@ export function contextFor(
     throw new Error(`test entity is not mapped: ${JSON.stringify(mapping)}`);
   }
   return buildEntityContext(e, mapping, snapshots, { window, ...options });
+}
+
+/** One entity's report with the built-in checks, as a collection run builds it. */
+export function reportFor(
+  e: Entity,
+  snapshots: ClusterSnapshot[],
+  window = '5m',
+  now?: Date,
+): MeshReport {
+  return buildEntityReport(new CheckRegistry(), e, snapshots, { window }, now);
 }

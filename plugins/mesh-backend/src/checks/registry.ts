@@ -3,7 +3,11 @@ import {
   CheckResult,
   SourceKind,
 } from '@mesh-readiness/plugin-mesh-common';
-import { CheckOutcome, EntityContext, MeshCheck } from '@mesh-readiness/plugin-mesh-node';
+import {
+  CheckOutcome,
+  EntityContext,
+  MeshCheck,
+} from '@mesh-readiness/plugin-mesh-node';
 
 import { BUILTIN_CHECKS } from './index';
 

@@ -36,11 +36,10 @@ const patterns = new Map<string, RegExp>();
 export function codePattern(code: string): RegExp {
   let re = patterns.get(code);
   if (!re) {
-    re = /^[0-9X]+$/.test(code)
-      ? new RegExp(`^${code.replace(/X/g, '\\d')}$`)
-      : code === '-'
-      ? /^-$/
-      : new RegExp(code);
+    if (/^[0-9X]+$/.test(code))
+      re = new RegExp(`^${code.replace(/X/g, '\\d')}$`);
+    else if (code === '-') re = /^-$/;
+    else re = new RegExp(code);
     patterns.set(code, re);
   }
   return re;
@@ -107,12 +106,10 @@ export function tolerancesFor(
   annotations: Record<string, string>,
   configured: Tolerance[] = DEFAULT_TOLERANCES,
 ): { tolerances: Tolerance[]; error?: string } {
-  const annotation =
-    ANNOTATION_HEALTH_RATE in annotations
-      ? ANNOTATION_HEALTH_RATE
-      : ANNOTATION_KIALI_HEALTH_RATE in annotations
-      ? ANNOTATION_KIALI_HEALTH_RATE
-      : undefined;
+  const annotation = [
+    ANNOTATION_HEALTH_RATE,
+    ANNOTATION_KIALI_HEALTH_RATE,
+  ].find(a => a in annotations);
   if (!annotation) return { tolerances: configured };
   const parsed = parseRateAnnotation(annotations[annotation]);
   if ('error' in parsed) {

@@ -13,19 +13,10 @@ import {
   snapshot,
   traffic,
   unconfiguredSource,
+  reportFor,
 } from '../__testUtils__/fixtures';
-import { buildEntityReport, sourceStatuses } from './buildReport';
-import { Entity } from '@backstage/catalog-model';
+import { sourceStatuses } from './buildReport';
 import { ClusterSnapshot, MetricsData } from '@mesh-readiness/plugin-mesh-node';
-import { CheckRegistry } from '../checks/registry';
-
-const REGISTRY = new CheckRegistry();
-const build = (
-  e: Entity,
-  snapshots: ClusterSnapshot[],
-  window: string,
-  now?: Date,
-) => buildEntityReport(REGISTRY, e, snapshots, { window }, now);
 
 const ID = 'backstage.io/kubernetes-id';
 const check = (report: MeshReport, id: string) =>
@@ -38,7 +29,7 @@ const idLabels = (name: string) => ({
 
 describe('buildEntityReport', () => {
   describe('an entity without mapping annotations', () => {
-    const report = build(
+    const report = reportFor(
       entity('docs-site', { 'backstage.io/techdocs-ref': 'dir:.' }),
       [snapshot('prod', [])],
       '5m',
@@ -120,7 +111,7 @@ describe('buildEntityReport', () => {
   ])(
     'explains an invalid annotation ($why) and does not use it',
     ({ annotations, summary }) => {
-      const report = build(
+      const report = reportFor(
         entity('checkout', annotations),
         // A workload the entity would match if the annotation were used half-way.
         [
@@ -212,7 +203,7 @@ describe('buildEntityReport', () => {
     ])(
       'answers unknown with a reason naming the selector when $why',
       ({ annotations, snapshots, reason }) => {
-        const report = build(
+        const report = reportFor(
           entity('checkout', annotations),
           snapshots,
           '5m',
@@ -236,7 +227,7 @@ describe('buildEntityReport', () => {
     );
 
     it('says the Kubernetes source failed rather than that nothing matched', () => {
-      const report = build(
+      const report = reportFor(
         entity('checkout', { [ID]: 'checkout' }),
         [
           snapshot('prod', [], {
@@ -328,7 +319,7 @@ describe('buildEntityReport', () => {
         fetchedAt: FETCHED_AT,
       },
     };
-    const report = build(
+    const report = reportFor(
       entity('checkout', { [ID]: 'checkout' }),
       [prod],
       '5m',
@@ -432,7 +423,7 @@ describe('buildEntityReport', () => {
 
     it('is the same report for the same snapshots', () => {
       expect(
-        build(entity('checkout', { [ID]: 'checkout' }), [prod], '5m', NOW),
+        reportFor(entity('checkout', { [ID]: 'checkout' }), [prod], '5m', NOW),
       ).toEqual(report);
     });
   });
@@ -455,7 +446,7 @@ describe('buildEntityReport', () => {
         templateLabels: idLabels('checkout'),
       }).filter(o => o.kind !== 'Deployment'),
     ];
-    const report = build(
+    const report = reportFor(
       entity('checkout', { [ID]: 'checkout' }),
       [snapshot('prod', objects)],
       '5m',
@@ -481,7 +472,7 @@ describe('buildEntityReport', () => {
         templateLabels: { 'app.kubernetes.io/name': 'inventory' },
       }),
     ];
-    const report = build(
+    const report = reportFor(
       entity('inventory', {
         'backstage.io/kubernetes-label-selector':
           'app.kubernetes.io/name=inventory',
@@ -516,7 +507,7 @@ describe('buildEntityReport', () => {
   });
 
   it('says an unmeshed workload has no mesh health, rather than calling it idle', () => {
-    const report = build(
+    const report = reportFor(
       entity('legacy-billing', { [ID]: 'legacy-billing' }),
       [
         snapshot('prod', [
@@ -574,7 +565,7 @@ describe('buildEntityReport', () => {
           templateLabels: idLabels('checkout'),
         }),
       ];
-      const report = build(
+      const report = reportFor(
         entity('checkout', { [ID]: 'checkout' }),
         [snapshot('prod', objects, { prometheus })],
         '5m',
@@ -611,7 +602,7 @@ describe('buildEntityReport', () => {
         templateLabels: idLabels('checkout'),
       }),
     ];
-    const report = build(
+    const report = reportFor(
       entity('checkout', {
         [ID]: 'checkout',
         'backstage.io/kubernetes-cluster': 'eu',

@@ -7,20 +7,9 @@ import {
   namespace,
   snapshot,
   traffic,
+  reportFor,
 } from '../__testUtils__/fixtures';
-import { buildEntityReport } from './buildReport';
 import { carryForward } from './carryForward';
-import { Entity } from '@backstage/catalog-model';
-import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
-import { CheckRegistry } from '../checks/registry';
-
-const REGISTRY = new CheckRegistry();
-const build = (
-  e: Entity,
-  snapshots: ClusterSnapshot[],
-  window: string,
-  now?: Date,
-) => buildEntityReport(REGISTRY, e, snapshots, { window }, now);
 
 const T1 = new Date('2026-03-01T10:00:00.000Z');
 const T2 = new Date('2026-03-01T10:05:00.000Z');
@@ -50,7 +39,7 @@ const goodMetrics = () =>
 
 const goodRun = (at: Date) =>
   carryForward(
-    build(
+    reportFor(
       checkout,
       [snapshot('prod', objects(), { metrics: goodMetrics() })],
       '5m',
@@ -64,7 +53,7 @@ const check = (report: MeshReport, id: string) =>
 
 describe('carryForward', () => {
   it('marks a report whose sources all answered fresh, with lastGoodAt', () => {
-    const fresh = build(
+    const fresh = reportFor(
       checkout,
       [snapshot('prod', objects(), { metrics: goodMetrics() })],
       '5m',
@@ -85,7 +74,7 @@ describe('carryForward', () => {
       lastGoodAt: 'x',
     };
     const report = carryForward(
-      build(
+      reportFor(
         checkout,
         [snapshot('prod', objects(), { metrics: goodMetrics() })],
         '5m',
@@ -100,7 +89,7 @@ describe('carryForward', () => {
 
   describe('when Prometheus failed and a previous report exists', () => {
     const previous = goodRun(T1);
-    const fresh = build(
+    const fresh = reportFor(
       checkout,
       [
         snapshot('prod', objects(), {
@@ -166,7 +155,7 @@ describe('carryForward', () => {
 
   it('carries the oldest last known status through several failed runs', () => {
     const failing = (at: Date) =>
-      build(
+      reportFor(
         checkout,
         [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
         '5m',
@@ -191,7 +180,7 @@ describe('carryForward', () => {
 
   it('gives no last known status when the previous one was unknown too', () => {
     const previous = carryForward(
-      build(
+      reportFor(
         checkout,
         [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
         '5m',
@@ -200,7 +189,7 @@ describe('carryForward', () => {
       undefined,
     );
     const report = carryForward(
-      build(
+      reportFor(
         checkout,
         [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
         '5m',
@@ -215,7 +204,7 @@ describe('carryForward', () => {
   });
 
   it('is stale with unknown checks when a source failed and there is no previous report', () => {
-    const fresh = build(
+    const fresh = reportFor(
       checkout,
       [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
       '5m',
@@ -236,7 +225,7 @@ describe('carryForward', () => {
 
   describe('when Kubernetes failed and a previous report exists', () => {
     const previous = goodRun(T1);
-    const fresh = build(
+    const fresh = reportFor(
       checkout,
       [
         snapshot('prod', [], {
@@ -281,7 +270,7 @@ describe('carryForward', () => {
   });
 
   it('names every failed source', () => {
-    const fresh = build(
+    const fresh = reportFor(
       checkout,
       [
         snapshot('prod', objects(), { prometheus: failedSource('timeout') }),

@@ -35,7 +35,8 @@ export class MeshAccess {
   /** The caller's credentials for a read, or the plugin's own when reads are open. */
   async forRead(req: Request): Promise<BackstageCredentials> {
     const { httpAuth, auth, requireAuth } = this.options;
-    if (requireAuth) return httpAuth.credentials(req, { allow: ['user', 'service'] });
+    if (requireAuth)
+      return httpAuth.credentials(req, { allow: ['user', 'service'] });
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service', 'none'],
     });
@@ -46,6 +47,8 @@ export class MeshAccess {
 
   /** Collecting costs the sources work: it always needs a principal. */
   async forRefresh(req: Request): Promise<BackstageCredentials> {
-    return this.options.httpAuth.credentials(req, { allow: ['user', 'service'] });
+    return this.options.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
   }
 }

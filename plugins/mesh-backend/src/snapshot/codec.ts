@@ -14,12 +14,10 @@ const NON_FINITE = '$nonFinite';
  * written as `{"$nonFinite": "Infinity"}` instead, and read back as numbers.
  */
 export function encodeSnapshot(snapshot: ClusterSnapshot): string {
-  return JSON.stringify(
-    { format: SNAPSHOT_FORMAT, snapshot },
-    (_key, value) =>
-      typeof value === 'number' && !Number.isFinite(value)
-        ? { [NON_FINITE]: String(value) }
-        : value,
+  return JSON.stringify({ format: SNAPSHOT_FORMAT, snapshot }, (_key, value) =>
+    typeof value === 'number' && !Number.isFinite(value)
+      ? { [NON_FINITE]: String(value) }
+      : value,
   );
 }
 

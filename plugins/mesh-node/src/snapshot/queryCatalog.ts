@@ -67,8 +67,7 @@ function groupBy<Row>(
   return out;
 }
 
-const known = (v: string | undefined) =>
-  v && v !== 'unknown' ? v : undefined;
+const known = (v: string | undefined) => (v && v !== 'unknown' ? v : undefined);
 
 function workloadKey(
   namespace: string | undefined,
@@ -106,7 +105,9 @@ function bucketsOf(
       row = { reporter, buckets: [] };
       rows.push(row);
     }
-    const bucket: LatencyBucket | undefined = row.buckets.find(b => b.le === le);
+    const bucket: LatencyBucket | undefined = row.buckets.find(
+      b => b.le === le,
+    );
     if (bucket) bucket.rate += s.value;
     else row.buckets.push({ le, rate: s.value });
   }
@@ -189,7 +190,8 @@ export const QUERY_CATALOG = {
 
   istioLatency: defineQuery<WorkloadSeries<ReporterLatency>>({
     id: 'istioLatency',
-    recordingRule: w => `mesh_workload:istio_request_duration_milliseconds_bucket:rate${w}`,
+    recordingRule: w =>
+      `mesh_workload:istio_request_duration_milliseconds_bucket:rate${w}`,
     description: 'Istio inbound request latency buckets by workload',
     namespaceLabel: 'destination_workload_namespace',
     promql: (w, m) =>
@@ -266,7 +268,11 @@ export const QUERY_CATALOG = {
         const rows = (out[key] ??= []);
         let row = rows.find(r => r.security === security);
         if (!row) {
-          row = { security, connectionsPerSecond: 0, receivedBytesPerSecond: 0 };
+          row = {
+            security,
+            connectionsPerSecond: 0,
+            receivedBytesPerSecond: 0,
+          };
           rows.push(row);
         }
         if (s.labels.mesh_series === 'bytes')
@@ -292,7 +298,8 @@ export const QUERY_CATALOG = {
     parse: samples =>
       groupBy(samples, linkerdWorkload, s => {
         const l = s.labels;
-        const grpc = l.grpc_status_code !== undefined && l.grpc_status_code !== '';
+        const grpc =
+          l.grpc_status_code !== undefined && l.grpc_status_code !== '';
         // Linkerd's classification already folds gRPC and HTTP status into one verdict;
         // a failure with no status at all is a request that got no response.
         const code =
@@ -304,7 +311,8 @@ export const QUERY_CATALOG = {
           protocol: grpc ? 'grpc' : 'http',
           code,
           ...(grpc ? { grpcStatus: l.grpc_status_code } : {}),
-          security: l.tls === 'true' ? 'true' : l.no_tls_reason || l.tls || 'unknown',
+          security:
+            l.tls === 'true' ? 'true' : l.no_tls_reason || l.tls || 'unknown',
           rate: s.value,
         } satisfies RequestRate;
       }),
@@ -337,9 +345,7 @@ export const QUERY_CATALOG = {
       `count by (namespace, pod) (istio_build{${sel(
         'component="proxy"',
         m,
-      )}}) or count by (namespace, pod) (proxy_build_info${
-        m ? `{${m}}` : ''
-      })`,
+      )}}) or count by (namespace, pod) (proxy_build_info${m ? `{${m}}` : ''})`,
     parse: samples => {
       const out: ScrapedProxies = {};
       for (const s of samples) {
@@ -368,7 +374,13 @@ export function catalogRecordingRules(
 ): CatalogRecordingRule[] {
   return Object.entries(catalog).flatMap(([id, entry]) =>
     entry.recordingRule
-      ? [{ id, record: entry.recordingRule(window), expr: entry.promql(window, '') }]
+      ? [
+          {
+            id,
+            record: entry.recordingRule(window),
+            expr: entry.promql(window, ''),
+          },
+        ]
       : [],
   );
 }
@@ -384,7 +396,7 @@ export function catalogRecordingRulesYaml(
   const lines = [
     `# Recording rules for the mesh plugin's query catalog, window ${window}.`,
     '# Generated from QUERY_CATALOG (plugins/mesh-node/src/snapshot/queryCatalog.ts):',
-    '# do not edit; the plugin reads a rule only when its expression is the catalog\'s.',
+    "# do not edit; the plugin reads a rule only when its expression is the catalog's.",
     '# Load it with `rule_files:`; the global evaluation_interval (1m by default) should',
     '# stay well under the window.',
     'groups:',

@@ -33,7 +33,9 @@ export function debugCommands(ctx: EntityContext): string {
       );
     } else if (meshing?.dataPlane === 'ambient') {
       // Ambient pods have no Envoy: ztunnel holds their L4 view, the waypoint the L7.
-      lines.push(`istioctl ztunnel-config workloads --workload-namespace ${ns}`);
+      lines.push(
+        `istioctl ztunnel-config workloads --workload-namespace ${ns}`,
+      );
       const waypoint = waypointOf(w);
       if (waypoint) {
         lines.push(
@@ -105,9 +107,13 @@ function evaluate(ctx: EntityContext): CheckOutcome {
       ? `\nThe callers' proxies failed some requests themselves: ${flags
           .map(
             ([flag, rate]) =>
-              `${flag}${FLAG_MEANINGS[flag] ? ` (${FLAG_MEANINGS[flag]})` : ''} ${rate} req/s`,
+              `${flag}${
+                FLAG_MEANINGS[flag] ? ` (${FLAG_MEANINGS[flag]})` : ''
+              } ${rate} req/s`,
           )
-          .join(', ')}. The app may say "connection refused" while the proxy says "no upstream endpoints": check the Service's endpoints and the DestinationRule subsets.`
+          .join(
+            ', ',
+          )}. The app may say "connection refused" while the proxy says "no upstream endpoints": check the Service's endpoints and the DestinationRule subsets.`
       : '';
   return {
     status: health.status === 'failing' ? 'fail' : 'warn',

@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { mapLimit } from '../limit';
 import { kubeGet } from './kubeHttp';
 import { meshResources, resourceName, ResourceSpec } from './resources';
-import { KubeObject, kubeObjectSchema, KubernetesFetchResult, KubernetesSource, SourceProblem, UnavailableResource } from '@mesh-readiness/plugin-mesh-node';
+import { describeFetchError } from '../http';
+import {
+  KubeObject,
+  kubeObjectSchema,
+  KubernetesFetchResult,
+  KubernetesSource,
+  SourceProblem,
+  UnavailableResource,
+} from '@mesh-readiness/plugin-mesh-node';
 
 const listSchema = z.object({
   metadata: z
@@ -150,7 +158,7 @@ export class KubernetesApiSource implements KubernetesSource {
           return this.unavailable(
             spec,
             'error',
-            `list ${resourceName(spec)} failed: ${(e as Error).message}`,
+            `list ${resourceName(spec)} failed: ${describeFetchError(e)}`,
             requests,
             true,
           );

@@ -1,7 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { KubeObject, kubeObjectSchema, KubernetesFetchResult, KubernetesSource, SourceProblem } from '@mesh-readiness/plugin-mesh-node';
+import {
+  KubeObject,
+  kubeObjectSchema,
+  KubernetesFetchResult,
+  KubernetesSource,
+  SourceProblem,
+} from '@mesh-readiness/plugin-mesh-node';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 

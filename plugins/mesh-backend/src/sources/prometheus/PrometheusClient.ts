@@ -109,10 +109,7 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
     this.fetchFn = options.fetchFn ?? fetch;
   }
 
-  async instantQuery(
-    query: string,
-    time?: Date,
-  ): Promise<InstantQueryResult> {
+  async instantQuery(query: string, time?: Date): Promise<InstantQueryResult> {
     const body = new URLSearchParams({ query });
     if (time) body.set('time', (time.getTime() / 1000).toFixed(3));
     if (this.options.collectStats) body.set('stats', 'all');
@@ -227,7 +224,11 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
   /** One request to the HTTP API; its JSON body, or an error that says what came back. */
   private async request(
     path: string,
-    init: { method?: string; body?: URLSearchParams; headers?: Record<string, string> } = {},
+    init: {
+      method?: string;
+      body?: URLSearchParams;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<{ status: number; body: unknown }> {
     this.requests += 1;
     let response: Response;

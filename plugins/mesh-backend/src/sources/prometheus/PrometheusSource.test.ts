@@ -175,7 +175,11 @@ const extra: ExtraFamily[] = [
       },
       {
         name: 'response_total',
-        labels: { ...linkerdOutbound, tls: 'no_identity', no_tls_reason: 'loopback' },
+        labels: {
+          ...linkerdOutbound,
+          tls: 'no_identity',
+          no_tls_reason: 'loopback',
+        },
         rate: 1,
       },
     ],
@@ -193,8 +197,16 @@ const extra: ExtraFamily[] = [
     family: 'proxy_build_info',
     type: 'gauge',
     series: [
-      { name: 'proxy_build_info', labels: { namespace: 'payments', pod: 'payments-pod-0' }, value: 1 },
-      { name: 'proxy_build_info', labels: { namespace: 'data', pod: 'orders-db-pod-0' }, value: 1 },
+      {
+        name: 'proxy_build_info',
+        labels: { namespace: 'payments', pod: 'payments-pod-0' },
+        value: 1,
+      },
+      {
+        name: 'proxy_build_info',
+        labels: { namespace: 'data', pod: 'orders-db-pod-0' },
+        value: 1,
+      },
     ],
   },
 ];
@@ -291,9 +303,9 @@ describe('PrometheusSource against a real Prometheus', () => {
         0.06,
         3,
       );
-      expect(new Set(s.istioRequests['shop/cart'].map(r => r.reporter))).toEqual(
-        new Set(['destination', 'waypoint']),
-      );
+      expect(
+        new Set(s.istioRequests['shop/cart'].map(r => r.reporter)),
+      ).toEqual(new Set(['destination', 'waypoint']));
       expect(s.istioRequests['inventory/inventory'][0].reporter).toBe(
         'waypoint',
       );
@@ -355,7 +367,10 @@ describe('PrometheusSource against a real Prometheus', () => {
       expect(inbound.map(r => r.code).sort()).toEqual(['200', '429', '502']);
       expect(inbound.every(r => r.security === 'true')).toBe(true);
       const outbound = payments.filter(r => r.reporter === 'outbound');
-      expect(outbound.map(r => r.security).sort()).toEqual(['loopback', 'true']);
+      expect(outbound.map(r => r.security).sort()).toEqual([
+        'loopback',
+        'true',
+      ]);
       expect(s.linkerdResponses['data/orders-db'][0].reporter).toBe('inbound');
     });
 
@@ -369,7 +384,11 @@ describe('PrometheusSource against a real Prometheus', () => {
 
     it('scrapedProxies: pods of istio_build and proxy_build_info', () => {
       expect(s.scrapedProxies.shop).toEqual(
-        expect.arrayContaining(['checkout-pod-0', 'checkout-pod-1', 'waypoint-shop']),
+        expect.arrayContaining([
+          'checkout-pod-0',
+          'checkout-pod-1',
+          'waypoint-shop',
+        ]),
       );
       expect(s.scrapedProxies.payments).toContain('payments-pod-0');
       expect(s.scrapedProxies.data).toContain('orders-db-pod-0');
@@ -425,7 +444,13 @@ describe('PrometheusSource against a real Prometheus', () => {
       expect(data.queries).toBe(ENTRIES.length * 3);
       expect(previous.lastRun!.shards).toHaveLength(3);
       expect(previous.lastRun!.shards.flat()).toEqual(
-        expect.arrayContaining(['shop', 'payments', 'data', 'inventory', 'ambient']),
+        expect.arrayContaining([
+          'shop',
+          'payments',
+          'data',
+          'inventory',
+          'ambient',
+        ]),
       );
       expect(canonical(data.series)).toEqual(canonical(unsharded.series));
     });
@@ -467,7 +492,9 @@ describe('PrometheusSource against a real Prometheus', () => {
     );
     await expect(
       source({ catalog, shards: [['shop'], ['data']] }).fetch(),
-    ).rejects.toThrow(/^catalog entry 'istioTcp' \(shard [12]\/2\): Prometheus rejected/);
+    ).rejects.toThrow(
+      /^catalog entry 'istioTcp' \(shard [12]\/2\): Prometheus rejected/,
+    );
   });
 
   it('lists label values over a time range', async () => {
@@ -478,7 +505,13 @@ describe('PrometheusSource against a real Prometheus', () => {
       now,
     );
     expect(values).toEqual(
-      expect.arrayContaining(['shop', 'payments', 'data', 'inventory', 'istio-system']),
+      expect.arrayContaining([
+        'shop',
+        'payments',
+        'data',
+        'inventory',
+        'istio-system',
+      ]),
     );
   });
 });
@@ -591,7 +624,9 @@ describe('PrometheusSource with the recording rules loaded', () => {
 describe('recording rule detection', () => {
   const empty: InstantQueryResult = { samples: [], dropped: 0, warnings: [] };
   const sent: string[] = [];
-  const querier = (rules: Array<{ name: string; query: string; health?: string }>) => ({
+  const querier = (
+    rules: Array<{ name: string; query: string; health?: string }>,
+  ) => ({
     instantQuery: async (q: string) => {
       sent.push(q);
       return empty;
@@ -599,7 +634,10 @@ describe('recording rule detection', () => {
     recordingRules: async () =>
       rules.map(r => ({ health: 'ok', group: 'g', ...r })),
   });
-  const source = (q: ReturnType<typeof querier>, recordingRules?: 'auto' | boolean) =>
+  const source = (
+    q: ReturnType<typeof querier>,
+    recordingRules?: 'auto' | boolean,
+  ) =>
     new PrometheusSource({
       querier: q,
       description: 'test',
@@ -618,11 +656,14 @@ describe('recording rule detection', () => {
         {
           name: 'mesh_workload:istio_requests:rate5m',
           // The same, as another printer might space it.
-          query: QUERY_CATALOG.istioRequests.promql('5m', '').replace(/, /g, ','),
+          query: QUERY_CATALOG.istioRequests
+            .promql('5m', '')
+            .replace(/, /g, ','),
         },
         {
           name: 'mesh_workload:istio_tcp_received:rate5m',
-          query: 'sum by (destination_workload) (rate(istio_tcp_received_bytes_total[5m]))',
+          query:
+            'sum by (destination_workload) (rate(istio_tcp_received_bytes_total[5m]))',
         },
         {
           name: 'mesh_workload:response:rate5m',

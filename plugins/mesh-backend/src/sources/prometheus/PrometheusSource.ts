@@ -144,7 +144,8 @@ export class PrometheusSource implements MetricsSource {
     const weights = new Map<string, number>();
     const parseStarted = performance.now();
     for (const { id, entry, parts } of answers) {
-      const samples = parts.length === 1 ? parts[0].samples : parts.flatMap(p => p.samples);
+      const samples =
+        parts.length === 1 ? parts[0].samples : parts.flatMap(p => p.samples);
       const dropped = parts.reduce((sum, p) => sum + p.dropped, 0);
       if (dropped > 0) {
         problems.push(

@@ -27,7 +27,10 @@ describe('docs/prometheus/recording-rules.yaml', () => {
   it('holds one rule per catalog entry, keeping its `by` labels', () => {
     const doc = parse(fs.readFileSync(FILE, 'utf8'));
     expect(doc.groups).toHaveLength(1);
-    const rules = doc.groups[0].rules as Array<{ record: string; expr: string }>;
+    const rules = doc.groups[0].rules as Array<{
+      record: string;
+      expr: string;
+    }>;
     expect(rules.map(r => r.record)).toEqual(
       Object.values(QUERY_CATALOG).map(e => e.recordingRule!('5m')),
     );
@@ -42,7 +45,9 @@ describe('docs/prometheus/recording-rules.yaml', () => {
     const out = execFileSync(promtool, ['check', 'rules', FILE], {
       encoding: 'utf8',
     });
-    expect(out).toContain(`SUCCESS: ${Object.keys(QUERY_CATALOG).length} rules found`);
+    expect(out).toContain(
+      `SUCCESS: ${Object.keys(QUERY_CATALOG).length} rules found`,
+    );
   });
 
   it("loads into Prometheus, whose rules API prints each expression as the catalog's", async () => {
@@ -55,7 +60,10 @@ describe('docs/prometheus/recording-rules.yaml', () => {
         url: prometheus.url,
       }).recordingRules();
       expect(rules.map(r => ({ name: r.name, query: r.query }))).toEqual(
-        catalogRecordingRules('5m').map(r => ({ name: r.record, query: r.expr })),
+        catalogRecordingRules('5m').map(r => ({
+          name: r.record,
+          query: r.expr,
+        })),
       );
     } finally {
       await prometheus.stop();
@@ -66,6 +74,8 @@ describe('docs/prometheus/recording-rules.yaml', () => {
     expect(catalogRecordingRules('10m').map(r => r.record)).toContain(
       'mesh_workload:istio_requests:rate10m',
     );
-    expect(catalogRecordingRulesYaml('10m')).toContain('name: mesh-readiness-10m');
+    expect(catalogRecordingRulesYaml('10m')).toContain(
+      'name: mesh-readiness-10m',
+    );
   });
 });

@@ -283,18 +283,7 @@ export function keepAttribute(
  * Optional fields are left out rather than set to undefined.
  */
 export function buildSpan(
-  fields: {
-    traceId: string;
-    spanId: string;
-    parentSpanId?: string;
-    kind: SpanKind;
-    service: string;
-    name: string;
-    startTimeUnixNano?: string;
-    durationMicros?: number;
-    followsFrom?: boolean;
-    attributes: Record<string, string>;
-  },
+  fields: Omit<NormalizedSpan, 'isProxy' | 'proxyDirection'>,
   mapping: SpanMapping = DEFAULT_TRACING_OPTIONS,
 ): NormalizedSpan {
   const isLinkerd = fields.service === mapping.linkerdProxyService;
