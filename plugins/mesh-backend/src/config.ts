@@ -10,7 +10,7 @@ import {
 import { durationToMilliseconds, JsonObject } from '@backstage/types';
 import path from 'node:path';
 import { z } from 'zod';
-import { codePattern, Tolerance } from './health/tolerances';
+import { Tolerance, toleranceSchema } from './health/tolerances';
 import { serviceNameProblem } from './sources/tracing/common';
 import { DEFAULT_TRACING_OPTIONS } from './sources/tracing/types';
 
@@ -111,35 +111,6 @@ const clusterSchema = z
     tracing: tracingSchema.optional(),
   })
   .strict();
-
-/** Kiali's `health_config.rate[].tolerance[]`: percentages per code, protocol, direction. */
-const toleranceSchema = z
-  .object({
-    code: z
-      .string()
-      .min(1)
-      .refine(
-        isValidCodePattern,
-        'must be like `5XX`, `-`, or a regular expression',
-      ),
-    degraded: z.number().min(0).max(100).optional(),
-    failure: z.number().min(0).max(100),
-    protocol: z.string().min(1).default('http|grpc'),
-    direction: z.string().min(1).default('.*'),
-  })
-  .strict()
-  .refine(t => t.degraded === undefined || t.degraded <= t.failure, {
-    message: '`degraded` must not be above `failure`',
-  });
-
-function isValidCodePattern(code: string): boolean {
-  try {
-    codePattern(code);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const meshSchema = z
   .object({

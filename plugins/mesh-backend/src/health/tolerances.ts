@@ -1,20 +1,45 @@
+import { z } from 'zod';
+
 /**
  * Request-health tolerances as data, in Kiali's model (`health_config.rate`): for the
  * requests of one protocol in one direction, the share whose code matches `code` is
  * degraded from `degraded` percent and failing from `failure` percent. An unset
- * `degraded` means any share above zero is degraded.
+ * `degraded` means any share above zero is degraded. The schema validates
+ * `mesh.health.tolerances`; the type is inferred from it.
  */
-export interface Tolerance {
-  /** `5XX` (X = any digit), `-` (no response), or a regular expression. */
-  code: string;
-  /** Percent; unset: any share above zero. */
-  degraded?: number;
-  /** Percent. */
-  failure: number;
-  /** Regular expression over `http`, `grpc`. */
-  protocol: string;
-  /** Regular expression over `inbound`, `outbound`. */
-  direction: string;
+export const toleranceSchema = z
+  .object({
+    /** `5XX` (X = any digit), `-` (no response), or a regular expression. */
+    code: z
+      .string()
+      .min(1)
+      .refine(
+        isValidCodePattern,
+        'must be like `5XX`, `-`, or a regular expression',
+      ),
+    /** Percent; unset: any share above zero. */
+    degraded: z.number().min(0).max(100).optional(),
+    /** Percent. */
+    failure: z.number().min(0).max(100),
+    /** Regular expression over `http`, `grpc`. */
+    protocol: z.string().min(1).default('http|grpc'),
+    /** Regular expression over `inbound`, `outbound`. */
+    direction: z.string().min(1).default('.*'),
+  })
+  .strict()
+  .refine(t => t.degraded === undefined || t.degraded <= t.failure, {
+    message: '`degraded` must not be above `failure`',
+  });
+
+export type Tolerance = z.output<typeof toleranceSchema>;
+
+function isValidCodePattern(code: string): boolean {
+  try {
+    codePattern(code);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Kiali's defaults (`AddHealthDefault`). */

@@ -7,6 +7,7 @@
  * stays absent) unless the field says it applies a default: a check that reports "your
  * PDB says minAvailable: 50%" must be able to quote it.
  */
+import { MeshName } from '@mesh-readiness/plugin-mesh-common';
 import { ContainerFacts, ResourceRequirements } from './workloads';
 
 /** An object named by kind, namespace and name, for evidence. */
@@ -448,7 +449,7 @@ export interface LinkerdMeshConfigFacts {
 }
 
 export interface ControlPlaneFacts {
-  mesh: 'istio' | 'linkerd';
+  mesh: MeshName;
   /** `istiod`, `istiod-canary`, `linkerd-destination`, … */
   name: string;
   namespace: string;
