@@ -158,7 +158,7 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
         typeof item.value[1] === 'string' &&
         item.metric &&
         typeof item.metric === 'object' &&
-        Object.values(item.metric).every(v => typeof v === 'string');
+        allStrings(item.metric);
       if (!ok) {
         const issue = sampleSchema.safeParse(item).error?.issues[0];
         throw new Error(
@@ -260,4 +260,9 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
       this.decodeMs += performance.now() - t;
     }
   }
+}
+
+function allStrings(labels: Record<string, unknown>): boolean {
+  for (const key in labels) if (typeof labels[key] !== 'string') return false;
+  return true;
 }

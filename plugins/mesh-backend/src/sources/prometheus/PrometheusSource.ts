@@ -10,7 +10,7 @@ import {
 import { createLimiter } from '../limit';
 import { PromMetadataQuerier } from './PrometheusClient';
 import { detectRecordingRules, RecordingRulesMode } from './recordingRules';
-import { planShards, shardMatcher } from './shards';
+import { planShards, shardMatcher, splitInRuns } from './shards';
 
 export { shardMatcher } from './shards';
 export type { RecordingRulesMode } from './recordingRules';
@@ -20,9 +20,11 @@ export const PROMQL_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 /**
  * Where the namespaces of the shards come from:
- * - `previous`: the namespaces (and sizes) of this source's previous answer; the first
- *   run asks for the label values once, or runs unsharded without that API;
- * - `labelValues`: one label-values request (an index lookup) every run.
+ * - `previous`: each entry's previous answer, its namespaces weighted by their samples,
+ *   so each entry's shards are about equal; the first run asks for the label values
+ *   once (or runs unsharded without that API);
+ * - `labelValues`: one label-values request (an index lookup) every run, split into
+ *   runs of namespaces in name order, the same for every entry.
  */
 export type ShardNamespaces = 'previous' | 'labelValues';
 
@@ -53,7 +55,8 @@ export interface PrometheusSourceOptions {
 
 /** What the last run did, for logs and the benchmark. */
 export interface PrometheusRunInfo {
-  shards: string[][];
+  /** The namespace shards of each entry. */
+  shards: Record<string, string[][]>;
   /** Milliseconds from dispatch to answer, per entry (all its shards). */
   entryMs: Record<string, number>;
   recordingRules: string[];
@@ -71,8 +74,8 @@ const NAMESPACE_LABEL = 'namespace';
  */
 export class PrometheusSource implements MetricsSource {
   readonly description: string;
-  /** Samples per namespace in the previous answer: the next run's shard weights. */
-  private weights = new Map<string, number>();
+  /** Samples per namespace of each entry's previous answer: its next shard weights. */
+  private weights = new Map<string, Map<string, number>>();
   private entryMs: Record<string, number> = {};
   lastRun?: PrometheusRunInfo;
 
@@ -92,7 +95,7 @@ export class PrometheusSource implements MetricsSource {
     );
     let queries = 0;
     // Rule detection and shard planning are independent: one round trip for both.
-    const [rules, plan] = await Promise.all([
+    const [rules, planOf] = await Promise.all([
       detectRecordingRules(
         querier,
         entries,
@@ -102,64 +105,78 @@ export class PrometheusSource implements MetricsSource {
       ),
       this.planShards(at).then(p => {
         queries += p.requests;
-        return p.plan;
+        return p.planOf;
       }),
     ]);
     queries += rules.requests;
-    const shardCount = Math.max(1, plan.length);
 
     const limit = createLimiter(this.options.concurrency);
     const started = performance.now();
     const entryMs: Record<string, number> = {};
-    const answers = await Promise.all(
-      entries.map(async ([id, entry]) => {
-        const record = rules.use.get(id);
-        const parts: InstantQueryResult[] = await Promise.all(
-          Array.from({ length: shardCount }, (_, index) =>
-            limit(async () => {
-              queries += 1;
-              const matchers = shardMatcher(entry.namespaceLabel, plan, index);
-              const promql = record
-                ? `${record}${matchers ? `{${matchers}}` : ''}`
-                : entry.promql(window, matchers);
-              try {
-                return await querier.instantQuery(promql, at);
-              } catch (e) {
-                const shard =
-                  shardCount > 1 ? ` (shard ${index + 1}/${shardCount})` : '';
-                throw new Error(
-                  `catalog entry '${id}'${shard}: ${(e as Error).message}`,
-                );
-              }
-            }),
-          ),
-        );
-        entryMs[id] = Math.round(performance.now() - started);
-        return { id, entry, parts };
-      }),
+    const weights = new Map<string, Map<string, number>>();
+    const plans: Record<string, string[][]> = {};
+    let parseMs = 0;
+    const answers = new Map(
+      await Promise.all(
+        entries.map(async ([id, entry]) => {
+          const record = rules.use.get(id);
+          const plan = (plans[id] = planOf(id));
+          const shardCount = Math.max(1, plan.length);
+          const parts: InstantQueryResult[] = await Promise.all(
+            Array.from({ length: shardCount }, (_, index) =>
+              limit(async () => {
+                queries += 1;
+                const matchers = shardMatcher(entry.namespaceLabel, plan, index);
+                const promql = record
+                  ? `${record}${matchers ? `{${matchers}}` : ''}`
+                  : entry.promql(window, matchers);
+                try {
+                  return await querier.instantQuery(promql, at);
+                } catch (e) {
+                  const shard =
+                    shardCount > 1 ? ` (shard ${index + 1}/${shardCount})` : '';
+                  throw new Error(
+                    `catalog entry '${id}'${shard}: ${(e as Error).message}`,
+                  );
+                }
+              }),
+            ),
+          );
+          entryMs[id] = Math.round(performance.now() - started);
+          // Parsed as soon as its shards are in, so the raw samples of every entry are
+          // never held at once.
+          const t = performance.now();
+          const samples =
+            parts.length === 1 ? parts[0].samples : parts.flatMap(p => p.samples);
+          const perNamespace = new Map<string, number>();
+          for (const sample of samples) {
+            const ns = sample.labels[entry.namespaceLabel];
+            if (ns) perNamespace.set(ns, (perNamespace.get(ns) ?? 0) + 1);
+          }
+          weights.set(id, perNamespace);
+          const answer = {
+            series: entry.parse(samples),
+            dropped: parts.reduce((sum, p) => sum + p.dropped, 0),
+            warnings: [...new Set(parts.flatMap(p => p.warnings))],
+          };
+          parseMs += performance.now() - t;
+          return [id, answer] as const;
+        }),
+      ),
     );
 
     const problems: string[] = [];
     const series = {} as Record<string, unknown>;
-    const weights = new Map<string, number>();
-    const parseStarted = performance.now();
-    for (const { id, entry, parts } of answers) {
-      const samples =
-        parts.length === 1 ? parts[0].samples : parts.flatMap(p => p.samples);
-      const dropped = parts.reduce((sum, p) => sum + p.dropped, 0);
+    // Catalog order, whatever order the answers came in.
+    for (const id of Object.keys(catalog)) {
+      const { series: parsed, dropped, warnings } = answers.get(id)!;
+      series[id] = parsed;
       if (dropped > 0) {
         problems.push(
           `${id}: ${dropped} samples with NaN or infinite values were ignored`,
         );
       }
-      for (const warning of new Set(parts.flatMap(p => p.warnings))) {
-        problems.push(`${id}: ${warning}`);
-      }
-      for (const s of samples) {
-        const ns = s.labels[entry.namespaceLabel];
-        if (ns) weights.set(ns, (weights.get(ns) ?? 0) + 1);
-      }
-      series[id] = entry.parse(samples);
+      for (const warning of warnings) problems.push(`${id}: ${warning}`);
     }
     for (const record of rules.mismatched) {
       problems.push(
@@ -168,14 +185,12 @@ export class PrometheusSource implements MetricsSource {
     }
     this.weights = weights;
     this.entryMs = entryMs;
-    const recordingRules = entries
-      .map(([id]) => id)
-      .filter(id => rules.use.has(id));
+    const recordingRules = Object.keys(catalog).filter(id => rules.use.has(id));
     this.lastRun = {
-      shards: plan,
+      shards: plans,
       entryMs,
       recordingRules,
-      parseMs: Math.round(performance.now() - parseStarted),
+      parseMs: Math.round(parseMs),
     };
     return {
       window,
@@ -186,21 +201,27 @@ export class PrometheusSource implements MetricsSource {
     };
   }
 
+  /** The shards of each entry for this run, and the requests it took to plan them. */
   private async planShards(
     at: Date,
-  ): Promise<{ plan: string[][]; requests: number }> {
+  ): Promise<{ planOf: (id: string) => string[][]; requests: number }> {
     const { shards, querier, concurrency } = this.options;
-    if (shards?.length) return { plan: shards, requests: 0 };
+    if (shards?.length) return { planOf: () => shards, requests: 0 };
     const count = this.options.shardCount ?? concurrency;
-    if (count <= 1) return { plan: [], requests: 0 };
+    const none = { planOf: () => [], requests: 0 };
+    if (count <= 1) return none;
     const strategy = this.options.shardNamespaces ?? 'previous';
     if (strategy === 'previous' && this.weights.size > 0) {
+      const previous = this.weights;
       return {
-        plan: planShards(this.weights.keys(), count, this.weights),
+        planOf: id => {
+          const w = previous.get(id);
+          return w ? planShards(w.keys(), count, w) : [];
+        },
         requests: 0,
       };
     }
-    if (!querier.labelValues) return { plan: [], requests: 0 };
+    if (!querier.labelValues) return none;
     try {
       const windowMs = durationMs(this.options.window);
       const namespaces = await querier.labelValues(
@@ -208,10 +229,11 @@ export class PrometheusSource implements MetricsSource {
         new Date(at.getTime() - windowMs),
         at,
       );
-      return { plan: planShards(namespaces, count), requests: 1 };
+      const plan = splitInRuns(namespaces, count);
+      return { planOf: () => plan, requests: 1 };
     } catch {
       // Unsharded is slower, never wrong.
-      return { plan: [], requests: 1 };
+      return { ...none, requests: 1 };
     }
   }
 }

@@ -1,4 +1,4 @@
-import { planShards, shardMatcher } from './shards';
+import { planShards, shardMatcher, splitInRuns } from './shards';
 
 describe('planShards', () => {
   it('balances by weight, heaviest first, and never makes more shards than namespaces', () => {
@@ -39,5 +39,15 @@ describe('shardMatcher', () => {
 
   it('escapes regex characters for a PromQL string', () => {
     expect(shardMatcher('ns', [['a.b'], ['x']], 0)).toBe('ns=~"a\\\\.b"');
+  });
+});
+
+describe('splitInRuns', () => {
+  it('cuts the sorted names into runs of about equal length', () => {
+    expect(splitInRuns(['e', 'a', 'c', 'b', 'd'], 2)).toEqual([
+      ['a', 'b'],
+      ['c', 'd', 'e'],
+    ]);
+    expect(splitInRuns(['a'], 3)).toEqual([]);
   });
 });

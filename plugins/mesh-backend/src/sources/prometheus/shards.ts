@@ -59,3 +59,20 @@ export function planShards(
   // Sorted names keep the regexes stable from run to run.
   return groups.map(g => g.names.sort());
 }
+
+/**
+ * Splits namespaces into at most `count` runs of consecutive names (sorted), for when
+ * nothing is known of their sizes: neighbours by name tend to be alike, and runs keep a
+ * regular naming pattern from piling one kind of namespace into one shard.
+ */
+export function splitInRuns(namespaces: Iterable<string>, count: number): string[][] {
+  const names = [...new Set(namespaces)].filter(Boolean).sort();
+  const k = Math.max(1, Math.min(count, names.length));
+  if (k <= 1) return [];
+  return Array.from({ length: k }, (_, i) =>
+    names.slice(
+      Math.floor((i * names.length) / k),
+      Math.floor(((i + 1) * names.length) / k),
+    ),
+  );
+}
