@@ -7,7 +7,7 @@
  * The same function writes OpenMetrics for `promtool tsdb create-blocks-from openmetrics`
  * (history) and the text exposition a live Prometheus scrapes (now), so the two join
  * into one continuous series. Metric and label names follow
- * ../../../shared/reference/mesh-signals.md §1 (Istio) and §2 (Linkerd).
+ * Istio's `istio_stats.cc` / ztunnel's `metrics.rs` and Linkerd's proxy-metrics reference.
  *
  * Plain CommonJS, so that the demo script runs it before anything is compiled.
  */

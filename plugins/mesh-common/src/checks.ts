@@ -34,7 +34,7 @@ export type CheckId = (typeof CHECK_IDS)[keyof typeof CHECK_IDS];
 
 /**
  * Every check the design names, each traced to the line of
- * `production-service-mesh-best-practices.txt` it serves. The backend registers an
+ * the production service-mesh checklist it serves (`checklistLine`). The backend registers an
  * implementation per id; `/v1/checks` lists the implemented ones.
  */
 export const CHECK_DEFINITIONS: Record<CheckId, CheckDefinition> = {

@@ -55,7 +55,7 @@ function listProblems(what: string, problems: string[]): string | undefined {
 
 /**
  * The service names a mesh gives the traces of a cluster's meshed workloads: Istio's
- * default `<app label>.<namespace>` (tracing-and-double-instrumentation.md §5) and the
+ * default `<app label>.<namespace>` (Istio's tracing default) and the
  * app label itself, which application SDKs usually use.
  */
 export function traceServiceNames(

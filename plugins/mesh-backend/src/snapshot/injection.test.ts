@@ -19,7 +19,7 @@ interface Case {
   optOut?: string;
 }
 
-// mesh-signals.md §3.1 (Istio sidecar), §3.2 (ambient), §3.4 (Linkerd).
+// The injectors' rules: Istio sidecar webhook, Istio ambient labels, Linkerd's injector.
 const cases: Case[] = [
   {
     name: 'namespace istio-injection=enabled injects a sidecar',

@@ -4,7 +4,7 @@ import {
 } from '@mesh-readiness/plugin-mesh-node';
 
 /**
- * Applies the injectors' own precedence rules (mesh-signals.md §3.1, §3.2, §3.4):
+ * Applies the injectors' own precedence rules (Istio's injection webhook and `pkg/kube/inject`, Istio's ambient labels, Linkerd's proxy injector):
  * - hostNetwork pods are never meshed: no injector and no ambient node agent takes them.
  * - Istio sidecar: pod label `sidecar.istio.io/inject` overrides the older annotation,
  *   which can only opt out; `false` on the pod or `istio-injection=disabled` on the

@@ -1,4 +1,4 @@
-/** Parsers for Linkerd's policy.linkerd.io kinds (mesh-signals.md §3.4). */
+/** Parsers for Linkerd's policy.linkerd.io kinds (the CRDs of Linkerd's `linkerd-crds` chart). */
 import {
   EgressNetworkFacts,
   KubeObject,

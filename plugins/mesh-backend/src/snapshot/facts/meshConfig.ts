@@ -38,7 +38,7 @@ function yamlKey(
 /**
  * The Istio mesh config: the `istio` ConfigMap of the Istio namespace first, then one
  * in another collected namespace, then a revision's (`istio-<rev>`). istiod defaults
- * the root namespace to its own, and egress to ALLOW_ANY (mesh-signals.md §3.3).
+ * the root namespace to its own, and egress to ALLOW_ANY (Istio's mesh config defaults, `pkg/config/mesh`).
  */
 export function istioMeshConfig(
   configMaps: KubeObject[],

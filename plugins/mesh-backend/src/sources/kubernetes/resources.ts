@@ -2,7 +2,7 @@
  * What the mesh plugin lists from a cluster: one cluster-wide list call per kind (paged),
  * never a call per entity. Kinds from the mesh CRDs are optional: a 404 means the CRD is
  * not installed, so that feature is absent rather than broken. Sources:
- * ../shared/reference/mesh-signals.md §3.
+ * the Istio, Linkerd and Gateway API CRD charts.
  */
 export interface ResourceSpec {
   kind: string;
