@@ -338,7 +338,9 @@ function* familySamples(f, range) {
           ? s.value
           : (s.rate ?? 0) * Math.max(0, t - origin);
       lines.push(
-        `${prefix}${Number.isFinite(value) ? value.toFixed(4) : String(value)} ${t}`,
+        `${prefix}${
+          Number.isFinite(value) ? value.toFixed(4) : String(value)
+        } ${t}`,
       );
     }
     yield `${lines.join('\n')}\n`;

@@ -217,6 +217,8 @@ async function main() {
 
   // The full collection, twice: the first run is cold (and has no previous answer to
   // shard by); the second is what a running backend does every few minutes.
+  // Node, the modules and the transpiler that runs this file, before any collection.
+  const baselineRssMb = Math.round(process.memoryUsage().rss / 1e6);
   const runs = [];
   const peakRssMb: number[] = [];
   for (let i = 0; i < 2; i++) {
@@ -242,7 +244,13 @@ async function main() {
   const liveHeapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
   if (process.env.BENCH_COLLECT_ONLY) {
     process.stdout.write(
-      `${JSON.stringify({ peakRssMb, liveHeapMb, cold: runs[0], warm: runs[1] })}\n`,
+      `${JSON.stringify({
+        peakRssMb,
+        baselineRssMb,
+        liveHeapMb,
+        cold: runs[0],
+        warm: runs[1],
+      })}\n`,
     );
     await knex.destroy();
     return;
@@ -316,9 +324,10 @@ async function main() {
   // the raw catalog evaluated at that moment.
   let sameAsRaw: boolean | undefined;
   if (ruleTs) {
-    const raw = await newSource({ recordingRules: false, shardCount: 1 }).source.fetch(
-      new Date(Number(ruleTs) * 1000),
-    );
+    const raw = await newSource({
+      recordingRules: false,
+      shardCount: 1,
+    }).source.fetch(new Date(Number(ruleTs) * 1000));
     sameAsRaw = digest(raw) === answerDigest;
   }
   const sampleCount = Object.values(answer!.series).reduce(
@@ -366,6 +375,7 @@ async function main() {
       cold: runs[0],
       warm: runs[1],
       peakRssMb,
+      baselineRssMb,
       liveHeapMb,
       fetches,
       answerDigest,

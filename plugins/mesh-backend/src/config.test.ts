@@ -113,6 +113,8 @@ describe('readMeshConfig', () => {
           headers: { 'X-Scope-OrgID': 'tenant-a' },
           timeoutMs: 10_000,
           concurrency: 4,
+          shards: 4,
+          recordingRules: 'auto',
         },
         tracing: {
           type: 'jaeger',
@@ -168,7 +170,7 @@ describe('readMeshConfig', () => {
     });
   });
 
-  it('defaults the Prometheus timeout to 30 seconds, no headers, one query at a time', () => {
+  it('defaults the Prometheus timeout to 30 seconds, no headers, four queries and shards, rules when present', () => {
     const config = read({
       clusters: [cluster({ prometheus: { url: 'http://prom:9090' } })],
     });
@@ -176,8 +178,33 @@ describe('readMeshConfig', () => {
       url: 'http://prom:9090',
       headers: {},
       timeoutMs: 30_000,
-      concurrency: 1,
+      concurrency: 4,
+      shards: 4,
+      recordingRules: 'auto',
     });
+    // Shards follow the concurrency unless set.
+    expect(
+      read({
+        clusters: [
+          cluster({
+            prometheus: { url: 'http://prom:9090', concurrency: 2 },
+          }),
+        ],
+      }).clusters[0].prometheus,
+    ).toMatchObject({ concurrency: 2, shards: 2 });
+    expect(
+      read({
+        clusters: [
+          cluster({
+            prometheus: {
+              url: 'http://prom:9090',
+              shards: 1,
+              recordingRules: false,
+            },
+          }),
+        ],
+      }).clusters[0].prometheus,
+    ).toMatchObject({ shards: 1, recordingRules: false });
     expect(() =>
       read({
         clusters: [

@@ -57,6 +57,12 @@ export interface CollectionResult extends RefreshResponse {
   timings: Record<string, number>;
 }
 
+function hasFailedSource(snapshot: ClusterSnapshot): boolean {
+  return [snapshot.kubernetes, snapshot.prometheus, snapshot.tracing].some(
+    o => o.configured && !o.ok,
+  );
+}
+
 /**
  * One collection: sources → snapshots → entity mapping → checks → reports → store.
  * Each cluster is fetched by its own scheduled task; its snapshot is stored, and reports
@@ -108,17 +114,29 @@ export class MeshCollector {
     const timings = new Timings();
     const timed = timings.time.bind(timings);
 
+    // The last run's snapshots are read only where they are needed: clusters this run
+    // does not collect, and clusters where a source failed (to keep what it last gave).
+    // A fleet's snapshot is large; not decoding it on every healthy run keeps memory flat.
+    const collecting = new Set(clusters);
     const previous = await timed('loadSnapshots', () =>
-      stores.snapshots.load(config.clusters.map(c => c.name)),
+      stores.snapshots.load(
+        config.clusters.map(c => c.name).filter(n => !collecting.has(n)),
+      ),
     );
     const fresh = await timed('fetchSources', () =>
       Promise.all(
-        clusters.map(async name =>
-          keepLastGood(
-            await snapshotCluster(name, this.sources.get(name)!, now),
-            previous.get(name),
-          ),
-        ),
+        clusters.map(async name => {
+          const snapshot = await snapshotCluster(
+            name,
+            this.sources.get(name)!,
+            now,
+          );
+          if (!hasFailedSource(snapshot)) return snapshot;
+          const before = await timed('loadSnapshots', () =>
+            stores.snapshots.load([name]),
+          );
+          return keepLastGood(snapshot, before.get(name));
+        }),
       ),
     );
     for (const snapshot of fresh) {
@@ -190,8 +208,11 @@ export class MeshCollector {
         ),
       ),
     );
+    // Only a report with a failed source carries anything forward.
     const previous = await timed('loadReports', () =>
-      stores.reports.getReports(fresh.map(r => r.entityRef)),
+      stores.reports.getReports(
+        fresh.filter(r => r.sources.some(x => !x.ok)).map(r => r.entityRef),
+      ),
     );
     const reports = fresh.map(r =>
       carryForward(r, previous.get(r.entityRef.toLocaleLowerCase('en-US'))),

@@ -116,6 +116,8 @@ export function createClusterSourcesFactory(
               description: `Prometheus ${prometheus.url}`,
               window,
               concurrency: prometheus.concurrency,
+              shardCount: prometheus.shards,
+              recordingRules: prometheus.recordingRules,
             })
           : undefined),
       tracing:

@@ -17,7 +17,9 @@ import {
  * the PromQL that fetches it for a whole cluster (aggregated `by` workload labels, so the
  * number of queries never grows with the number of services) and the parser that turns
  * the answer into a typed field of `MetricsData.series`. Adding a metric check means one
- * entry here plus the check's own file. Names and labels: mesh-signals in docs/.
+ * entry here plus the check's own file. Metric and label names are
+ * those of Istio's `istio_stats.cc`, ztunnel's `metrics.rs` and Linkerd's proxy-metrics
+ * reference.
  */
 export interface MetricQuery<T> {
   /** The field of `MetricsData.series` the answer lands in. */
@@ -36,7 +38,9 @@ export interface MetricQuery<T> {
   /**
    * The name of the recording rule that precomputes `promql(window, '')`, which the
    * runner reads instead when Prometheus has it. The name carries the window, so a rule
-   * recorded for another window is never taken for this one.
+   * recorded for another window is never taken for this one. A changed `promql` means
+   * a changed rule: regenerate docs/prometheus/recording-rules.yaml (run the
+   * recordingRules test with MESH_WRITE_RULES=1).
    */
   recordingRule?(window: string): string;
   /** Samples of every shard together, into the typed field. */
@@ -413,6 +417,7 @@ export function catalogRecordingRulesYaml(
   }
   return `${lines.join('\n')}\n`;
 }
+
 export type MetricId = keyof QueryCatalog;
 
 /** The typed answer of every catalog entry, as the snapshot holds it. */

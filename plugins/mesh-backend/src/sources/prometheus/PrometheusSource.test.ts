@@ -624,7 +624,12 @@ describe('recording rule detection', () => {
   const empty: InstantQueryResult = { samples: [], dropped: 0, warnings: [] };
   const sent: string[] = [];
   const querier = (
-    rules: Array<{ name: string; query: string; health?: string }>,
+    rules: Array<{
+      name: string;
+      query: string;
+      health?: string;
+      intervalSeconds?: number;
+    }>,
   ) => ({
     instantQuery: async (q: string) => {
       sent.push(q);
@@ -649,7 +654,7 @@ describe('recording rule detection', () => {
     sent.length = 0;
   });
 
-  it('reads only rules whose expression is the catalog’s, and reports the others', async () => {
+  it('reads only healthy rules with the catalog’s expression and a short enough interval, and says why not the others', async () => {
     const data = await source(
       querier([
         {
@@ -669,14 +674,21 @@ describe('recording rule detection', () => {
           query: QUERY_CATALOG.linkerdResponses.promql('5m', ''),
           health: 'err',
         },
+        {
+          name: 'mesh_workload:response_latency_ms_bucket:rate5m',
+          query: QUERY_CATALOG.linkerdLatency.promql('5m', ''),
+          intervalSeconds: 600,
+        },
       ]),
     ).fetch();
     expect(data.recordingRules).toEqual(['istioRequests']);
     expect(sent).toContain('mesh_workload:istio_requests:rate5m');
     expect(sent).toContain(QUERY_CATALOG.istioTcp.promql('5m', ''));
     expect(sent).toContain(QUERY_CATALOG.linkerdResponses.promql('5m', ''));
+    expect(sent).toContain(QUERY_CATALOG.linkerdLatency.promql('5m', ''));
     expect(data.problems).toEqual([
       "recording rule mesh_workload:istio_tcp_received:rate5m is not the catalog's expression (an older rule file?): raw series used instead",
+      'recording rule mesh_workload:response_latency_ms_bucket:rate5m is evaluated every 600s, longer than the 5m window: raw series used instead',
     ]);
   });
 

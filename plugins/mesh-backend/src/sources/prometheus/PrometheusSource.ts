@@ -9,7 +9,11 @@ import {
 } from '@mesh-readiness/plugin-mesh-node';
 import { createLimiter } from '../limit';
 import { PromMetadataQuerier } from './PrometheusClient';
-import { detectRecordingRules, RecordingRulesMode } from './recordingRules';
+import {
+  detectRecordingRules,
+  durationMs,
+  RecordingRulesMode,
+} from './recordingRules';
 import { planShards, shardMatcher, splitInRuns } from './shards';
 
 export { shardMatcher } from './shards';
@@ -98,10 +102,11 @@ export class PrometheusSource implements MetricsSource {
     const [rules, planOf] = await Promise.all([
       detectRecordingRules(
         querier,
-        entries,
+        Object.entries(catalog),
         window,
         this.options.recordingRules ?? 'auto',
         at,
+        durationMs(window),
       ),
       this.planShards(at).then(p => {
         queries += p.requests;
@@ -126,7 +131,11 @@ export class PrometheusSource implements MetricsSource {
             Array.from({ length: shardCount }, (_, index) =>
               limit(async () => {
                 queries += 1;
-                const matchers = shardMatcher(entry.namespaceLabel, plan, index);
+                const matchers = shardMatcher(
+                  entry.namespaceLabel,
+                  plan,
+                  index,
+                );
                 const promql = record
                   ? `${record}${matchers ? `{${matchers}}` : ''}`
                   : entry.promql(window, matchers);
@@ -147,7 +156,9 @@ export class PrometheusSource implements MetricsSource {
           // never held at once.
           const t = performance.now();
           const samples =
-            parts.length === 1 ? parts[0].samples : parts.flatMap(p => p.samples);
+            parts.length === 1
+              ? parts[0].samples
+              : parts.flatMap(p => p.samples);
           const perNamespace = new Map<string, number>();
           for (const sample of samples) {
             const ns = sample.labels[entry.namespaceLabel];
@@ -178,11 +189,7 @@ export class PrometheusSource implements MetricsSource {
       }
       for (const warning of warnings) problems.push(`${id}: ${warning}`);
     }
-    for (const record of rules.mismatched) {
-      problems.push(
-        `recording rule ${record} is not the catalog's expression (an older rule file?): raw series used instead`,
-      );
-    }
+    problems.push(...rules.unusable);
     this.weights = weights;
     this.entryMs = entryMs;
     const recordingRules = Object.keys(catalog).filter(id => rules.use.has(id));
@@ -236,23 +243,4 @@ export class PrometheusSource implements MetricsSource {
       return { ...none, requests: 1 };
     }
   }
-}
-
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-  y: 31_536_000_000,
-};
-
-/** Milliseconds of a PromQL duration such as `1h30m`. */
-function durationMs(duration: string): number {
-  let total = 0;
-  for (const [, n, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-    total += Number(n) * UNIT_MS[unit];
-  }
-  return total;
 }

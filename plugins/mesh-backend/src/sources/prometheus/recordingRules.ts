@@ -7,8 +7,8 @@ export type RecordingRulesMode = 'auto' | boolean;
 export interface RuleDetection {
   /** Entry id → the recorded metric to read. */
   use: Map<string, string>;
-  /** Rules found under a catalog name whose expression is not the catalog's. */
-  mismatched: string[];
+  /** Why rules found under a catalog name are not read, for the problems list. */
+  unusable: string[];
   /** Requests the detection sent. */
   requests: number;
 }
@@ -30,6 +30,7 @@ export async function detectRecordingRules(
   window: string,
   mode: RecordingRulesMode,
   at: Date,
+  windowMs: number,
 ): Promise<RuleDetection> {
   const wanted = new Map<string, { record: string; expr: string }>();
   for (const [id, entry] of entries) {
@@ -40,7 +41,7 @@ export async function detectRecordingRules(
       });
     }
   }
-  const none: RuleDetection = { use: new Map(), mismatched: [], requests: 0 };
+  const none: RuleDetection = { use: new Map(), unusable: [], requests: 0 };
   if (mode === false || wanted.size === 0) return none;
   if (mode === true) {
     return {
@@ -49,7 +50,7 @@ export async function detectRecordingRules(
     };
   }
   const use = new Map<string, string>();
-  const mismatched: string[] = [];
+  const unusable: string[] = [];
   try {
     if (querier.recordingRules) {
       const rules = new Map<string, RecordingRuleInfo>();
@@ -59,8 +60,18 @@ export async function detectRecordingRules(
       for (const [id, w] of wanted) {
         const rule = rules.get(w.record);
         if (!rule) continue;
-        if (normalise(rule.query) === normalise(w.expr)) use.set(id, w.record);
-        else mismatched.push(w.record);
+        if (normalise(rule.query) !== normalise(w.expr)) {
+          unusable.push(
+            `recording rule ${w.record} is not the catalog's expression (an older rule file?): raw series used instead`,
+          );
+        } else if ((rule.intervalSeconds ?? 0) * 1000 > windowMs) {
+          // Its samples could be older than the window they average over.
+          unusable.push(
+            `recording rule ${w.record} is evaluated every ${rule.intervalSeconds}s, longer than the ${window} window: raw series used instead`,
+          );
+        } else {
+          use.set(id, w.record);
+        }
       }
     } else {
       const names = [...wanted.values()].map(w => w.record);
@@ -77,5 +88,24 @@ export async function detectRecordingRules(
     // No rules API behind this querier (a proxy, an older Thanos): raw series it is.
     return { ...none, requests: 1 };
   }
-  return { use, mismatched, requests: 1 };
+  return { use, unusable, requests: 1 };
+}
+
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
+
+/** Milliseconds of a PromQL duration such as `1h30m`. */
+export function durationMs(duration: string): number {
+  let total = 0;
+  for (const [, n, unit] of duration.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
+    total += Number(n) * UNIT_MS[unit];
+  }
+  return total;
 }

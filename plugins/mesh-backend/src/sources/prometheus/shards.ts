@@ -65,7 +65,10 @@ export function planShards(
  * nothing is known of their sizes: neighbours by name tend to be alike, and runs keep a
  * regular naming pattern from piling one kind of namespace into one shard.
  */
-export function splitInRuns(namespaces: Iterable<string>, count: number): string[][] {
+export function splitInRuns(
+  namespaces: Iterable<string>,
+  count: number,
+): string[][] {
   const names = [...new Set(namespaces)].filter(Boolean).sort();
   const k = Math.max(1, Math.min(count, names.length));
   if (k <= 1) return [];
