@@ -4,14 +4,18 @@
  *   - installs npm packages, and Debian's prometheus and chromium when missing (as root);
  *   - starts the local PostgreSQL when it is down (the store tests need it);
  *   - runs all jest projects (unit, real-Prometheus, PostgreSQL, component, browser e2e);
- *   - ends with one plain line: `N passed, N failed`.
+ *   - fails a run where no test ran, or where a test was skipped without a reason in
+ *     test/skipped-tests.json (unless arguments filter the run);
+ *   - ends with one plain line: `N passed, N failed, N skipped`.
  * Extra arguments go to jest, e.g. `npm test -- plugins/mesh-backend`.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import setup from './lib/setup.js';
+import verdictLib from './lib/verdict.js';
 
+const { judgeRun } = verdictLib;
 const {
   ROOT,
   ensureNpmDependencies,
@@ -68,17 +72,31 @@ async function main() {
   if (!fs.existsSync(results))
     fail(`jest produced no results (exit code ${jest.status})`);
   const summary = JSON.parse(fs.readFileSync(results, 'utf8'));
-  // A suite that failed to load has no test results; count it as a failure.
-  const brokenSuites = summary.numRuntimeErrorTestSuites ?? 0;
-  const passed = summary.numPassedTests;
-  const failed = summary.numFailedTests + brokenSuites;
+  const verdict = judgeRun(summary, {
+    root: ROOT,
+    filtered: process.argv.length > 2,
+    allowed: readAllowList(),
+  });
+  for (const problem of verdict.problems) log(problem);
   log(
     `${summary.numTotalTestSuites} suites, ${summary.numTotalTests} tests, ${
-      summary.numPendingTests
+      verdict.skipped
     } skipped, in ${Math.round((Date.now() - started) / 1000)} s`,
   );
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 || jest.status !== 0 ? 1 : 0);
+  console.log(verdict.line);
+  process.exit(verdict.failed > 0 || jest.status !== 0 ? 1 : 0);
+}
+
+/** Full test names that may be skipped, each with the reason. */
+function readAllowList() {
+  const file = path.join(ROOT, 'test/skipped-tests.json');
+  if (!fs.existsSync(file)) return {};
+  const list = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const [name, why] of Object.entries(list)) {
+    if (typeof why !== 'string' || why.trim().length < 10)
+      fail(`test/skipped-tests.json: give a reason for skipping '${name}'`);
+  }
+  return list;
 }
 
 main().catch(e => fail(e.stack ?? String(e)));

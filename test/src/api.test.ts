@@ -140,6 +140,30 @@ describe('mesh API', () => {
     expect(missing.status).toBe(404);
   });
 
+  it.each([
+    ['text/plain', '{"entityRef":"component:default/payments"}'],
+    [
+      'application/x-www-form-urlencoded',
+      'entityRef=component%3Adefault%2Fpayments',
+    ],
+  ])(
+    'refuses a %s body rather than widening it to a full collection',
+    async (contentType, body) => {
+      const res = await request(backend.server)
+        .post('/api/mesh/v1/refresh')
+        .set('Authorization', AUTH())
+        .set('Content-Type', contentType)
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({
+        name: 'InputError',
+        message: expect.stringContaining('the body must be JSON'),
+      });
+      // Nothing was collected.
+      expect((await getReport(backend, 'checkout')).status).toBe(404);
+    },
+  );
+
   it('refreshes one entity on request', async () => {
     const res = await refresh(backend, {
       entityRef: 'component:default/payments',

@@ -44,6 +44,14 @@ function parseOrThrow<T>(
   return result.data;
 }
 
+function hasBody(req: express.Request): boolean {
+  const length = req.headers['content-length'];
+  return (
+    (length !== undefined && length !== '0') ||
+    req.headers['transfer-encoding'] !== undefined
+  );
+}
+
 export interface RouterOptions {
   service: MeshReportService;
   access: MeshAccess;
@@ -85,6 +93,15 @@ export async function createRouter({
 
   router.post('/v1/refresh', async (req, res) => {
     await access.forRefresh(req);
+    // A body express.json did not read (text/plain, a form) would otherwise look empty,
+    // and an empty body means "collect everything".
+    if (hasBody(req) && !req.is('application/json')) {
+      throw new InputError(
+        `Invalid refresh request: the body must be JSON (Content-Type: application/json), got '${
+          req.headers['content-type'] ?? 'no content type'
+        }'`,
+      );
+    }
     const request = parseOrThrow(refreshBody, req.body, 'refresh request');
     const body: RefreshResponse = await service.refresh(request);
     res.json(body);
