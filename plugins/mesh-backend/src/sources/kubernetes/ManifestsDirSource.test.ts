@@ -70,6 +70,19 @@ metadata:
 ---
 `;
 
+// A ConfigMap whose 13 nested aliases expand to 2^13 strings: more than the reader allows.
+const ALIAS_BOMB = (() => {
+  const aliases = ['a: &a [x, x]'];
+  for (let i = 1; i <= 12; i++) {
+    const name = String.fromCharCode(97 + i);
+    const prev = String.fromCharCode(96 + i);
+    aliases.push(`${name}: &${name} [*${prev}, *${prev}]`);
+  }
+  return `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: NAME\ndata:\n  ${aliases.join(
+    '\n  ',
+  )}`;
+})();
+
 describe('ManifestsDirSource', () => {
   it('reads multi-document files, kubectl Lists and nested directories, in name order', async () => {
     await write('00-namespaces.yaml', MULTI_DOC);
@@ -120,9 +133,9 @@ describe('ManifestsDirSource', () => {
     expect(result.requests).toBe(1);
   });
 
-  it('skips a malformed YAML file whole and names the file and line', async () => {
+  it('skips a malformed YAML document, keeps the rest of its file, and names the file and line', async () => {
     await write('good.yaml', MULTI_DOC);
-    // The first document is fine; the second has a nested mapping on line 9.
+    // The first document is fine; the second (from line 6) has a nested mapping on line 9.
     await write(
       'shop/broken.yaml',
       [
@@ -145,13 +158,14 @@ describe('ManifestsDirSource', () => {
     expect(names(result.objects)).toEqual([
       'Namespace/shop',
       'Namespace/payments',
+      'Namespace/half-read',
     ]);
-    expect(names(result.objects)).not.toContain('Namespace/half-read');
     expect(result.problems).toHaveLength(1);
+    // The location names the document (it starts on line 6), the message the error.
     expect(result.problems).toEqual([
       {
-        location: path.join('shop', 'broken.yaml:9'),
-        message: expect.stringMatching(/^file skipped: .*line 9/),
+        location: path.join('shop', 'broken.yaml:6'),
+        message: expect.stringMatching(/^document skipped: .*line 9/),
       },
     ]);
   });
@@ -165,8 +179,8 @@ describe('ManifestsDirSource', () => {
     expect(result.objects).toEqual([]);
     expect(result.problems).toEqual([
       {
-        location: 'tabs.yaml:4',
-        message: expect.stringMatching(/^file skipped: /),
+        location: 'tabs.yaml:1',
+        message: expect.stringMatching(/^document skipped: .*line 4/),
       },
     ]);
   });
@@ -243,9 +257,168 @@ describe('ManifestsDirSource', () => {
     expect(result.problems).toEqual([
       {
         location: 'bomb.yaml:1',
-        message: expect.stringMatching(/^file skipped: .*alias/i),
+        message: expect.stringMatching(/^document skipped: .*alias/i),
       },
     ]);
+  });
+
+  it('keeps the good documents of a file when one document is malformed YAML', async () => {
+    await write('good.yaml', MULTI_DOC);
+    await write(
+      'shop/mixed.yaml',
+      [
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: first',
+        '---',
+        '- not',
+        '- an object',
+        '---',
+        '# the unclosed flow mapping below is line 10',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata: { a: [',
+        '---',
+        'apiVersion: v1',
+        'kind: Pod',
+        'metadata:',
+        '  name: last',
+        '',
+      ].join('\n'),
+    );
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(names(result.objects)).toEqual([
+      'Namespace/shop',
+      'Namespace/payments',
+      'Pod/first',
+      'Pod/last',
+    ]);
+    expect(result.problems).toEqual([
+      {
+        location: path.join('shop', 'mixed.yaml:6'),
+        message: expect.stringMatching(/^object skipped: /),
+      },
+      {
+        location: path.join('shop', 'mixed.yaml:10'),
+        message: expect.stringMatching(/^document skipped: .*line 13/),
+      },
+    ]);
+  });
+
+  it('keeps the other documents of a file when one cannot be converted', async () => {
+    await write(
+      'cm.yaml',
+      [
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: before',
+        '---',
+        ALIAS_BOMB.replace('NAME', 'bomb'),
+        '---',
+        'apiVersion: v1',
+        'kind: ConfigMap',
+        'metadata:',
+        '  name: after',
+        '',
+      ].join('\n'),
+    );
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(names(result.objects)).toEqual([
+      'ConfigMap/before',
+      'ConfigMap/after',
+    ]);
+    expect(result.problems).toEqual([
+      {
+        location: 'cm.yaml:6',
+        message: expect.stringMatching(/^document skipped: .*alias/i),
+      },
+    ]);
+  });
+
+  it('keeps the other items of a List when one item cannot be converted', async () => {
+    const bomb = ALIAS_BOMB.replace('NAME', 'bomb')
+      .split('\n')
+      .map((l, i) => (i === 0 ? `- ${l}` : `  ${l}`))
+      .join('\n');
+    await write(
+      'list.yaml',
+      [
+        'apiVersion: v1',
+        'kind: List',
+        'items:',
+        '- apiVersion: v1',
+        '  kind: ConfigMap',
+        '  metadata:',
+        '    name: before',
+        bomb,
+        '- apiVersion: v1',
+        '  kind: ConfigMap',
+        '  metadata:',
+        '    name: after',
+        '',
+      ].join('\n'),
+    );
+
+    const result = await new ManifestsDirSource(dir).fetch();
+
+    expect(names(result.objects)).toEqual([
+      'ConfigMap/before',
+      'ConfigMap/after',
+    ]);
+    expect(result.problems).toEqual([
+      {
+        location: 'list.yaml:8 (items[1])',
+        message: expect.stringMatching(/^object skipped: .*alias/i),
+      },
+    ]);
+  });
+
+  it('skips a file that cannot be read, names it, and reads the others', async () => {
+    await write('a.yaml', MULTI_DOC);
+    await write('b.yaml', 'kind: Namespace\n');
+    await write(
+      'c.yaml',
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: c\n',
+    );
+    // Root may read a mode-000 file, so the failure is injected at the read itself.
+    const unreadable = path.join(dir, 'b.yaml');
+    const realReadFile = fs.readFile;
+    const spy = jest
+      .spyOn(fs, 'readFile')
+      .mockImplementation((file, options) =>
+        file === unreadable
+          ? Promise.reject(
+              Object.assign(
+                new Error(`EACCES: permission denied, open '${unreadable}'`),
+                { code: 'EACCES' },
+              ),
+            )
+          : realReadFile(file, options),
+      );
+    try {
+      const result = await new ManifestsDirSource(dir).fetch();
+
+      expect(names(result.objects)).toEqual([
+        'Namespace/shop',
+        'Namespace/payments',
+        'Namespace/c',
+      ]);
+      expect(result.problems).toEqual([
+        {
+          location: 'b.yaml',
+          message: expect.stringMatching(/^file skipped: .*EACCES/),
+        },
+      ]);
+      expect(result.requests).toBe(3);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('reads an empty directory as no objects', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import { Document, isNode, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import {
   KubeObject,
   kubeObjectSchema,
@@ -13,8 +13,10 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
 /**
  * Reads a directory of manifests as `kubectl get -o yaml` writes them: one object,
- * several documents, or a `kind: List`. A file that does not parse is skipped whole and
- * reported with its line, so a half-read file never looks like a complete one.
+ * several documents, or a `kind: List`. What cannot be used (an unreadable file, a
+ * document that does not parse, an invalid object) is skipped and reported with its file
+ * and line, so a partial read never looks like a complete one; only an unreadable
+ * directory fails the whole source.
  */
 export class ManifestsDirSource implements KubernetesSource {
   readonly description: string;
@@ -35,11 +37,20 @@ export class ManifestsDirSource implements KubernetesSource {
     const objects: KubeObject[] = [];
     const problems: SourceProblem[] = [];
     for (const file of files) {
-      const text = await fs.readFile(file, 'utf8');
-      const parsed = parseManifestText(
-        text,
-        path.relative(this.dir, file) || file,
-      );
+      const label = path.relative(this.dir, file) || file;
+      let text: string;
+      try {
+        text = await fs.readFile(file, 'utf8');
+      } catch (e) {
+        // Only the directory itself is required; a file removed or locked since the
+        // listing costs only its own objects.
+        problems.push({
+          location: label,
+          message: `file skipped: ${(e as Error).message}`,
+        });
+        continue;
+      }
+      const parsed = parseManifestText(text, label);
       objects.push(...parsed.objects);
       problems.push(...parsed.problems);
     }
@@ -68,87 +79,83 @@ export function parseManifestText(
 ): { objects: KubeObject[]; problems: SourceProblem[] } {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false });
-  const problems: SourceProblem[] = [];
-  const docList = Array.isArray(docs) ? docs : [docs];
-  for (const doc of docList) {
-    const error = doc.errors[0];
-    if (error) {
-      const line =
-        error.linePos?.[0]?.line ?? lineCounter.linePos(error.pos[0]).line;
-      return {
-        objects: [],
-        problems: [
-          {
-            location: `${fileLabel}:${line}`,
-            message: `file skipped: ${error.message.split('\n')[0]}`,
-          },
-        ],
-      };
-    }
-  }
-
   const lineOf = (node: unknown) => {
     const range = (node as { range?: [number, number, number] } | undefined)
       ?.range;
     return range ? lineCounter.linePos(range[0]).line : 1;
   };
-  // Converting can still fail (aliases that expand without bound): skip the file whole.
-  const values: unknown[] = [];
-  for (const doc of docList) {
-    try {
-      values.push(doc.toJS({ maxAliasCount: 100 }));
-    } catch (e) {
-      return {
-        objects: [],
-        problems: [
-          {
-            location: `${fileLabel}:${lineOf(doc.contents)}`,
-            message: `file skipped: ${(e as Error).message}`,
-          },
-        ],
-      };
-    }
-  }
-
   const objects: KubeObject[] = [];
-  for (const [docIndex, doc] of docList.entries()) {
-    const value = values[docIndex];
-    if (value === null || value === undefined) continue;
-    const list = isList(value);
-    const itemNodes = list
-      ? (doc.get('items', true) as { items?: unknown[] } | undefined)?.items ??
-        []
-      : [doc.contents];
-    listItems(value).forEach((item, index) => {
-      const line = lineOf(itemNodes[index] ?? doc.contents);
-      const where = list
-        ? `${fileLabel}:${line} (items[${index}])`
-        : `${fileLabel}:${line}`;
-      const result = kubeObjectSchema.safeParse(item);
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        problems.push({
-          location: where,
-          message: `object skipped: ${issue.path.join('.') || 'object'}: ${
-            issue.message
-          }`,
-        });
-        return;
-      }
+  const problems: SourceProblem[] = [];
+  const accept = (item: unknown, where: string) => {
+    const result = kubeObjectSchema.safeParse(item);
+    if (result.success) {
       objects.push(result.data);
+      return;
+    }
+    const issue = result.error.issues[0];
+    problems.push({
+      location: where,
+      message: `object skipped: ${issue.path.join('.') || 'object'}: ${
+        issue.message
+      }`,
     });
+  };
+
+  // The document is the unit: `---` boundaries survive a syntax error, so one bad
+  // document costs only itself. Inside a document, yaml's error recovery can misplace
+  // later keys, so a document with any error is skipped whole (its value is unreliable).
+  for (const doc of Array.isArray(docs) ? docs : [docs]) {
+    const docWhere = `${fileLabel}:${lineOf(doc.contents ?? doc)}`;
+    const error = doc.errors[0];
+    if (error) {
+      problems.push({
+        location: docWhere,
+        message: `document skipped: ${error.message.split('\n')[0]}`,
+      });
+      continue;
+    }
+    const itemNodes = listItemNodes(doc);
+    if (itemNodes) {
+      // Items are converted one by one so that one that cannot be (aliases that expand
+      // without bound) costs only itself.
+      itemNodes.forEach((node, index) => {
+        const where = `${fileLabel}:${lineOf(node)} (items[${index}])`;
+        let item: unknown;
+        try {
+          item = isNode(node) ? node.toJS(doc, { maxAliasCount: 100 }) : node;
+        } catch (e) {
+          problems.push({
+            location: where,
+            message: `object skipped: ${(e as Error).message}`,
+          });
+          return;
+        }
+        accept(item, where);
+      });
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      problems.push({
+        location: docWhere,
+        message: `document skipped: ${(e as Error).message}`,
+      });
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    accept(value, docWhere);
   }
   return { objects, problems };
 }
 
-function isList(value: unknown): value is { items: unknown[] } {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as { kind?: unknown; items?: unknown };
-  return (
-    typeof v.kind === 'string' && /List$/.test(v.kind) && Array.isArray(v.items)
-  );
-}
-
-function listItems(value: unknown): unknown[] {
-  return isList(value) ? value.items : [value];
+/** The item nodes of a `kind: *List` document, or undefined when it is not one. */
+function listItemNodes(doc: Document): unknown[] | undefined {
+  const kind = doc.get('kind');
+  const items = doc.get('items', true);
+  if (typeof kind !== 'string' || !/List$/.test(kind) || !isSeq(items)) {
+    return undefined;
+  }
+  return items.items;
 }
