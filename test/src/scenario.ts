@@ -56,7 +56,7 @@ export interface Scenario {
     entities: Record<string, ExpectedEntity>;
     sources?: Record<
       string,
-      { ok: boolean; errorContains?: string | string[] }
+      { ok: boolean; partial?: boolean; errorContains?: string | string[] }
     >;
   };
 }

@@ -134,6 +134,9 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
               n,
               {
                 ok: got?.ok,
+                ...(want.partial !== undefined
+                  ? { partial: got?.partial ?? false }
+                  : {}),
                 ...(want.errorContains !== undefined
                   ? {
                       errorContains: words.every(w => got?.error?.includes(w))

@@ -132,6 +132,11 @@ export interface SourceStatus {
   name: string;
   cluster: string;
   ok: boolean;
+  /**
+   * The source answered, but parts of its input were skipped (a malformed manifest
+   * document, an unreadable file, a query warning): `error` names them.
+   */
+  partial?: boolean;
   error?: string;
   fetchedAt: string;
 }

@@ -626,7 +626,7 @@ describe('buildEntityReport', () => {
 });
 
 describe('sourceStatuses', () => {
-  it('lists configured sources only, with their errors', () => {
+  it('lists configured sources only, with their errors; skipped input is partial, never plain ok', () => {
     expect(
       sourceStatuses([
         snapshot('a', [], { prometheus: unconfiguredSource }),
@@ -642,6 +642,7 @@ describe('sourceStatuses', () => {
         name: 'kubernetes',
         cluster: 'b',
         ok: true,
+        partial: true,
         error: '1 part(s) of manifests directory /x skipped: f.yaml:3: …',
         fetchedAt: FETCHED_AT,
       },

@@ -38,6 +38,7 @@ export function sourceStatuses(snapshots: ClusterSnapshot[]): SourceStatus[] {
         name: o.name,
         cluster: s.cluster,
         ok: o.ok,
+        ...(o.ok && o.error ? { partial: true } : {}),
         ...(o.error ? { error: o.error } : {}),
         fetchedAt: o.fetchedAt,
       })),
