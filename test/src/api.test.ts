@@ -216,6 +216,8 @@ describe('mesh API', () => {
     );
     const prom = stale.sources.find(s => s.name === 'prometheus')!;
     expect(prom.ok).toBe(false);
+    // A monitoring outage is not a readiness regression: scored on the last known statuses.
+    expect(stale.readiness).toEqual(good.readiness);
   });
 
   it("keeps a daily history point per entity: today's latest", async () => {
@@ -228,13 +230,14 @@ describe('mesh API', () => {
     expect(res.body.points).toEqual([
       {
         day: today,
-        // The last run of the day had Prometheus down: the metric checks are unknown.
-        score: 33,
-        level: 'not-ready',
+        // The last run of the day had Prometheus down: a stale report records no
+        // point, so the day keeps the last good run's, not an outage as a regression.
+        score: 100,
+        level: 'production-ready',
         statuses: {
           'mesh.enrollment': 'pass',
-          'health.golden-signals': 'unknown',
-          'observability.metrics': 'unknown',
+          'health.golden-signals': 'pass',
+          'observability.metrics': 'pass',
         },
       },
     ]);

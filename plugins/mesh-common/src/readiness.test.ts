@@ -1,4 +1,4 @@
-import { computeReadiness, readinessLevel } from './readiness';
+import { computeReadiness, readinessLevel, scoredStatus } from './readiness';
 import { hasMeshMapping } from './annotations';
 import { CHECK_DEFINITIONS, CHECK_IDS } from './checks';
 import { CheckStatus } from './types';
@@ -44,6 +44,36 @@ describe('computeReadiness', () => {
     expect(computeReadiness(statuses.map(status => ({ status })))).toEqual(
       expected,
     );
+  });
+
+  it.each<[string, Record<string, unknown>, CheckStatus]>([
+    [
+      'source failed, last known pass',
+      { missingSource: true, lastKnown: { status: 'pass' } },
+      'pass',
+    ],
+    [
+      'source failed, last known warn',
+      { missingSource: true, lastKnown: { status: 'warn' } },
+      'warn',
+    ],
+    ['source failed, nothing known', { missingSource: true }, 'unknown'],
+    ['no data in the window', { lastKnown: { status: 'pass' } }, 'unknown'],
+  ])('scores an unknown check (%s) as %s', (_why, evidence, expected) => {
+    const check = { status: 'unknown' as const, evidence };
+    expect(scoredStatus(check)).toBe(expected);
+    expect(computeReadiness([{ status: 'pass' }, check]).passed).toBe(
+      expected === 'pass' ? 2 : 1,
+    );
+  });
+
+  it('scores a check that has a status on that status, whatever its evidence says', () => {
+    expect(
+      scoredStatus({
+        status: 'fail',
+        evidence: { missingSource: true, lastKnown: { status: 'pass' } },
+      }),
+    ).toBe('fail');
   });
 
   it('marks unmapped entities as such whatever their checks say', () => {

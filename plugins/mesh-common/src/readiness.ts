@@ -1,16 +1,37 @@
-import { CheckResult, Readiness, ReadinessLevel } from './types';
+import { CheckResult, CheckStatus, Readiness, ReadinessLevel } from './types';
+
+/**
+ * The status a check is scored on. A check that is `unknown` only because its source
+ * failed (`evidence.missingSource`) is scored on its last known status
+ * (`evidence.lastKnown`): a monitoring outage is not a readiness regression. Any other
+ * `unknown` stays `unknown`.
+ */
+export function scoredStatus(
+  check: Pick<CheckResult, 'status'> & { evidence?: Record<string, unknown> },
+): CheckStatus {
+  if (check.status !== 'unknown' || !check.evidence?.missingSource)
+    return check.status;
+  const lastKnown = check.evidence.lastKnown as
+    | { status?: CheckStatus }
+    | undefined;
+  return lastKnown?.status ?? 'unknown';
+}
 
 /**
  * Score = share of applicable checks that pass, a warning counting half. `unknown` counts
- * as applicable and not passed: missing data must never raise a score.
+ * as applicable and not passed: missing data must never raise a score. A check whose
+ * source failed counts with its last known status (see `scoredStatus`).
  */
 export function computeReadiness(
-  checks: Pick<CheckResult, 'status'>[],
+  checks: Array<
+    Pick<CheckResult, 'status'> & { evidence?: Record<string, unknown> }
+  >,
   options: { mapped: boolean } = { mapped: true },
 ): Readiness {
-  const applicableChecks = checks.filter(c => c.status !== 'not-applicable');
-  const passed = applicableChecks.filter(c => c.status === 'pass').length;
-  const warned = applicableChecks.filter(c => c.status === 'warn').length;
+  const statuses = checks.map(scoredStatus);
+  const applicableChecks = statuses.filter(s => s !== 'not-applicable');
+  const passed = applicableChecks.filter(s => s === 'pass').length;
+  const warned = applicableChecks.filter(s => s === 'warn').length;
   const applicable = applicableChecks.length;
   const score =
     applicable === 0

@@ -147,9 +147,22 @@ describe('carryForward', () => {
       expect(report.mesh).toEqual({ provider: 'istio', dataPlane: 'sidecar' });
     });
 
-    it('never raises the readiness score above the fresh one', () => {
-      expect(report.readiness).toEqual(fresh.readiness);
-      expect(report.readiness.passed).toBe(1);
+    it('scores the checks whose source failed on their last known status: an outage is not a regression', () => {
+      // Fresh, the two Prometheus checks are unknown: 1 of 3 passed.
+      expect(fresh.readiness).toMatchObject({ score: 33, passed: 1 });
+      expect(report.readiness).toEqual(previous.readiness);
+      expect(report.readiness).toMatchObject({
+        score: 100,
+        level: 'production-ready',
+        passed: 3,
+      });
+    });
+
+    it('still never counts an unknown without a last known status as passed', () => {
+      const first = carryForward(fresh, undefined);
+      expect(first.stale).toBe(true);
+      expect(first.readiness).toEqual(fresh.readiness);
+      expect(first.readiness.passed).toBe(1);
     });
   });
 

@@ -1,11 +1,15 @@
-import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
+import {
+  computeReadiness,
+  MeshReport,
+} from '@mesh-readiness/plugin-mesh-common';
 
 /**
  * Joins a fresh report with the entity's previous one. When every source answered, the
  * fresh report stands. When one failed, its checks stay `unknown` (a failed source never
  * passes), but what the previous report knew is kept beside them: the last known
  * status of each such check, the last good golden signals and workloads, and the time
- * of the last good run. The report is marked stale with the reason.
+ * of the last good run. The report is marked stale with the reason, and scored on those
+ * last known statuses: a monitoring outage is not a readiness regression.
  */
 export function carryForward(
   fresh: MeshReport,
@@ -53,6 +57,10 @@ export function carryForward(
     staleReason,
     lastGoodAt: previous.lastGoodAt,
     checks,
+    // Checks whose source failed count with their last known status.
+    readiness: computeReadiness(checks, {
+      mapped: fresh.readiness.level !== 'unmapped',
+    }),
     mesh:
       kubernetesFailed && fresh.mesh.provider === 'unknown'
         ? previous.mesh

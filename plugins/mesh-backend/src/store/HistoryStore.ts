@@ -16,7 +16,13 @@ export function dayOf(iso: string): string {
 export class HistoryStore {
   constructor(private readonly db: Knex) {}
 
-  async record(reports: MeshReport[]): Promise<void> {
+  /**
+   * Records the day's point of each report. A stale report (a source failed) records
+   * nothing: the day keeps what the last good run said, so an outage of the monitoring
+   * never reads as a regression of the service.
+   */
+  async record(all: MeshReport[]): Promise<void> {
+    const reports = all.filter(r => !r.stale);
     if (reports.length === 0) return;
     await this.db.transaction(async tx => {
       for (let i = 0; i < reports.length; i += BATCH) {

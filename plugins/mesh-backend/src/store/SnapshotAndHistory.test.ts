@@ -133,6 +133,38 @@ describe.each(TEST_DATABASES)('snapshots and history on %s', kind => {
     expect((await stores.snapshots.load(['old'])).has('old')).toBe(false);
   });
 
+  it('records no point from a stale report: the day keeps what the last good run said', async () => {
+    await stores.history.record([
+      report('component:default/cart', '2026-11-20T08:00:00.000Z', {
+        'mesh.enrollment': 'pass',
+        'health.golden-signals': 'pass',
+      }),
+    ]);
+    await stores.history.record([
+      {
+        ...report('component:default/cart', '2026-11-20T09:00:00.000Z', {
+          'mesh.enrollment': 'pass',
+          'health.golden-signals': 'unknown',
+        }),
+        stale: true,
+        staleReason: "prometheus source of cluster 'eu' failed",
+      },
+    ]);
+    expect(
+      await stores.history.get('component:default/cart', '2026-11-01'),
+    ).toEqual([
+      {
+        day: '2026-11-20',
+        score: 100,
+        level: 'production-ready',
+        statuses: {
+          'mesh.enrollment': 'pass',
+          'health.golden-signals': 'pass',
+        },
+      },
+    ]);
+  });
+
   it('keeps one point per entity per day, the day’s latest', async () => {
     await stores.history.record([
       report('component:default/web', '2026-11-24T08:00:00.000Z', {
