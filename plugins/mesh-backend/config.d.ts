@@ -9,6 +9,12 @@ export interface Config {
       timeout?: HumanDuration | string;
       initialDelay?: HumanDuration | string;
     };
+    /**
+     * A stored report older than this is served as stale, whatever its sources said
+     * (after a restart, or when collection stopped). Defaults to three times the
+     * schedule's frequency (one hour with a cron schedule).
+     */
+    staleAfter?: HumanDuration | string;
     /** PromQL range for rates and quantiles, e.g. `5m`. Defaults to `5m`. */
     window?: string;
     /**

@@ -296,3 +296,41 @@ describe('mesh API with mesh.requireAuth: false', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('mesh API: a report too old to be current', () => {
+  let backend: TestBackend;
+
+  beforeAll(async () => {
+    backend = await startMeshBackend({
+      entities: demo.entities,
+      mesh: {
+        staleAfter: { seconds: 1 },
+        clusters: [
+          {
+            name: 'demo',
+            kubernetes: { manifestsDir: demo.clusters[0].kubernetesDir },
+          },
+        ],
+      },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+  });
+
+  it('is served stale once it is older than mesh.staleAfter, whatever its sources said', async () => {
+    expect((await refresh(backend)).status).toBe(200);
+    const fresh: MeshReport = (await getReport(backend, 'legacy-billing')).body;
+    expect(fresh.stale).toBe(false);
+    // Collection stops (a restart, a stuck scheduler): no run comes after this one.
+    await new Promise(resolve => setTimeout(resolve, 1_500));
+    const old: MeshReport = (await getReport(backend, 'legacy-billing')).body;
+    expect(old.stale).toBe(true);
+    expect(old.staleReason).toMatch(
+      /^the report is \d+ second\(s\) old, past the 1 second\(s\) after which reports count as stale \(mesh\.staleAfter\)/,
+    );
+    expect(old.generatedAt).toBe(fresh.generatedAt);
+    expect(old.lastGoodAt).toBe(fresh.lastGoodAt);
+  });
+});

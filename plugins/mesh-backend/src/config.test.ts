@@ -32,12 +32,27 @@ describe('readMeshConfig', () => {
   it('gives the documented defaults without a mesh section', () => {
     expect(read(undefined)).toEqual({
       schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } },
+      staleAfterMs: 15 * 60_000,
       window: '5m',
       requireAuth: true,
       history: { retentionDays: 90 },
       health: { tolerances: undefined },
       clusters: [],
     });
+  });
+
+  it.each([
+    [{}, 15 * 60_000],
+    [{ schedule: { frequency: { minutes: 10 } } }, 30 * 60_000],
+    [{ schedule: { frequency: { cron: '*/5 * * * *' } } }, 60 * 60_000],
+    [{ staleAfter: { hours: 2 } }, 2 * 60 * 60_000],
+    [{ staleAfter: 'PT45M' }, 45 * 60_000],
+  ])('reads when a report turns stale with age: %j → %s ms', (mesh, ms) => {
+    expect(read(mesh).staleAfterMs).toBe(ms);
+  });
+
+  it('refuses an invalid staleAfter with its path', () => {
+    expect(() => read({ staleAfter: 'soon' })).toThrow('mesh.staleAfter');
   });
 
   it('reads request-health tolerances, with Kiali-style defaults per entry', () => {

@@ -7,7 +7,11 @@ import {
   ConfigReader,
   readDurationFromConfig,
 } from '@backstage/config';
-import { durationToMilliseconds, JsonObject } from '@backstage/types';
+import {
+  durationToMilliseconds,
+  HumanDuration,
+  JsonObject,
+} from '@backstage/types';
 import path from 'node:path';
 import { z } from 'zod';
 import { Tolerance, toleranceSchema } from './health/tolerances';
@@ -115,6 +119,7 @@ const clusterSchema = z
 const meshSchema = z
   .object({
     schedule: z.unknown().optional(),
+    staleAfter: z.unknown().optional(),
     window: z
       .string()
       .regex(PROMQL_DURATION, 'must be a PromQL duration such as `5m`')
@@ -162,6 +167,8 @@ export interface ClusterConfig {
 
 export interface MeshConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
+  /** A stored report older than this is served as stale, whatever its sources said. */
+  staleAfterMs: number;
   window: string;
   requireAuth: boolean;
   /** Request-health tolerances; Kiali's defaults when unset. */
@@ -276,12 +283,45 @@ export function readMeshConfig(
 
   return {
     schedule,
+    staleAfterMs: readStaleAfter(meshConfig, schedule),
     window: value.window ?? '5m',
     requireAuth: value.requireAuth ?? true,
     history: { retentionDays: value.history?.retentionDays ?? 90 },
     health: { tolerances: value.health?.tolerances },
     clusters,
   };
+}
+
+/** With a cron or manual schedule there is no interval to multiply: one hour. */
+const STALE_AFTER_FALLBACK_MS = 60 * 60_000;
+
+function frequencyMs(
+  frequency: SchedulerServiceTaskScheduleDefinition['frequency'],
+): number | undefined {
+  if ('cron' in frequency || 'trigger' in frequency) return undefined;
+  const luxon = frequency as { toMillis?: () => number };
+  if (typeof luxon.toMillis === 'function') return luxon.toMillis();
+  return durationToMilliseconds(frequency as HumanDuration);
+}
+
+/** `mesh.staleAfter`, or three times the schedule's frequency. */
+function readStaleAfter(
+  meshConfig: Config | undefined,
+  schedule: SchedulerServiceTaskScheduleDefinition,
+): number {
+  if (meshConfig?.has('staleAfter')) {
+    try {
+      return durationToMilliseconds(
+        readDurationFromConfig(meshConfig, { key: 'staleAfter' }),
+      );
+    } catch (e) {
+      throw new Error(
+        `Invalid mesh configuration: mesh.staleAfter: ${(e as Error).message}`,
+      );
+    }
+  }
+  const every = frequencyMs(schedule.frequency);
+  return every ? 3 * every : STALE_AFTER_FALLBACK_MS;
 }
 
 function resolveKubernetes(

@@ -123,6 +123,7 @@ export const meshPlugin = createBackendPlugin({
           collector,
           registry,
           context,
+          staleAfterMs: meshConfig.staleAfterMs,
         });
         httpRouter.use(await createRouter({ service, access }));
         for (const policy of access.policies())

@@ -18,6 +18,7 @@ import { CheckRegistry } from '../checks/registry';
 import { MeshCollector } from '../collector/MeshCollector';
 import { ContextOptions } from '../context/entityContext';
 import { resolveEntityMapping } from '../mapping/entityMapping';
+import { markIfOld } from '../report/age';
 import { buildEntityReport } from '../report/buildReport';
 import { MeshStores } from '../store';
 
@@ -34,6 +35,8 @@ export class MeshReportService {
       collector: MeshCollector;
       registry: CheckRegistry;
       context: ContextOptions;
+      /** A stored report older than this is served as stale. */
+      staleAfterMs: number;
     },
   ) {}
 
@@ -86,7 +89,7 @@ export class MeshReportService {
         { code: MESH_ERROR_CODES.noReportYet },
       );
     }
-    return report;
+    return markIfOld(report, now, this.options.staleAfterMs);
   }
 
   async getHistory(
