@@ -298,3 +298,48 @@ describe('carryForward', () => {
     );
   });
 });
+
+describe('carryForward: what it must not bring back', () => {
+  const promDown = failedSource('connect ECONNREFUSED 127.0.0.1:9090');
+
+  it('does not bring back removed workloads when only Prometheus failed', () => {
+    const previous = goodRun(T1);
+    expect(previous.workloads).toHaveLength(1);
+    // The Deployment was deleted; Kubernetes answered, Prometheus did not.
+    const fresh = reportFor(
+      checkout,
+      [snapshot('prod', [namespace('shop')], { prometheus: promDown })],
+      '5m',
+      T2,
+    );
+    const report = carryForward(fresh, previous);
+    expect(report.stale).toBe(true);
+    expect(report.workloads).toEqual([]);
+  });
+
+  it('does not claim last good figures when the previous report had none', () => {
+    // The first run already had Prometheus down: health unknown, no figures.
+    const first = carryForward(
+      reportFor(
+        checkout,
+        [snapshot('prod', objects(), { prometheus: promDown })],
+        '5m',
+        T1,
+      ),
+      undefined,
+    );
+    expect(first.health.status).toBe('unknown');
+    const second = carryForward(
+      reportFor(
+        checkout,
+        [snapshot('prod', objects(), { prometheus: promDown })],
+        '5m',
+        T2,
+      ),
+      first,
+    );
+    expect(second.health.status).toBe('unknown');
+    expect(second.health.requestsPerSecond).toBeNull();
+    expect(second.health.reason).not.toContain('last good figures');
+  });
+});

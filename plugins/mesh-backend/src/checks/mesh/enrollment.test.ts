@@ -720,3 +720,44 @@ describe('mesh.enrollment remediation for ambient pods (no Envoy in the pod)', (
     expect(outcome.remediation).not.toContain('proxy-config');
   });
 });
+
+describe('mesh.enrollment when injection was turned off under running proxies', () => {
+  it.each([
+    {
+      what: 'namespace label istio-injection=disabled',
+      ns: namespace('shop', { labels: { 'istio-injection': 'disabled' } }),
+      podAnnotations: undefined,
+      proxy: undefined,
+      optOut: 'namespace label istio-injection=disabled',
+    },
+    {
+      what: 'linkerd.io/inject=disabled on the pods',
+      ns: LINKERD_NS,
+      podAnnotations: { 'linkerd.io/inject': 'disabled' },
+      proxy: linkerdProxy(),
+      optOut: 'pod annotation linkerd.io/inject=disabled',
+    },
+  ])(
+    'warns, never not-applicable, with $what: the next restart removes the proxy',
+    ({ ns, podAnnotations, proxy, optOut }) => {
+      const outcome = evaluate([
+        ns,
+        ...deploymentWithPods('checkout', 'shop', {
+          pods: 2,
+          meshedPods: 2,
+          ...(proxy ? { proxy } : {}),
+          ...(podAnnotations
+            ? { podAnnotations, templateAnnotations: podAnnotations }
+            : {}),
+        }),
+      ]);
+      expect(outcome.status).toBe('warn');
+      expect(outcome.summary).toBe(
+        `All 2 pods run a proxy, but injection is now off for deployment/checkout (${optOut}): the next restart removes the proxy.`,
+      );
+      expect(outcome.remediation).toContain(
+        'kubectl rollout restart deployment/checkout -n shop',
+      );
+    },
+  );
+});

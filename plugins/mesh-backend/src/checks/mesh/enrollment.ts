@@ -225,6 +225,33 @@ function evaluate(ctx: EntityContext): CheckOutcome {
     };
   }
 
+  // Meshed pods of a workload whose injection is now off: they lose the proxy at the
+  // next restart, so "meshed" holds only until then.
+  const drifting = workloads.filter(
+    w =>
+      w.injection.optOut &&
+      !w.injection.intent &&
+      w.workload.pods.some(p => podMeshing(p)),
+  );
+  if (unmeshed.length === 0 && drifting.length > 0) {
+    return {
+      status: 'warn',
+      summary: `All ${
+        pods.length
+      } pods run a proxy, but injection is now off for ${drifting
+        .map(workloadRef)
+        .join(', ')} (${
+        drifting[0].injection.optOut
+      }): the next restart removes the proxy.`,
+      evidence,
+      remediation: `Decide which is meant. To stay meshed, remove the opt-out (${
+        drifting[0].injection.optOut
+      }). To leave the mesh, restart so the pods come back without the proxy:\n${restartCommands(
+        drifting,
+      )}`,
+    };
+  }
+
   if (unmeshed.length === 0) {
     return {
       status: 'pass',
