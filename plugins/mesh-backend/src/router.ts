@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   ChecksResponse,
   HistoryResponse,
@@ -105,6 +105,13 @@ export async function createRouter({
     const request = parseOrThrow(refreshBody, req.body, 'refresh request');
     const body: RefreshResponse = await service.refresh(request);
     res.json(body);
+  });
+
+  // Anything else under the plugin's path is answered in Backstage's error format too.
+  router.use((req, _res) => {
+    throw new NotFoundError(
+      `No route ${req.method} ${req.path} in the mesh API`,
+    );
   });
 
   return router;
