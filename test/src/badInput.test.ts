@@ -354,7 +354,7 @@ describe('bad input on every route: a 4xx in Backstage’s error format, never a
     expect(res.status).toBe(c.status);
     expect(res.body.error?.name).toEqual(expect.any(String));
     expect(res.body.error?.message).toEqual(expect.any(String));
-    if (c.message) expect(res.body.error.message).toContain(c.message);
+    expect(res.body.error.message).toContain(c.message ?? '');
     expect(res.body.response?.statusCode).toBe(c.status);
   });
 });

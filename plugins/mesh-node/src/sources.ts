@@ -19,16 +19,26 @@ export interface KubernetesFetchResult {
   absent?: string[];
 }
 
+/**
+ * What the collector passes to a source's fetch. Optional, so sources written before it
+ * keep compiling; a source that ignores it is still bounded by the run's deadline, but
+ * keeps its connections open until it finishes on its own.
+ */
+export interface SourceFetchOptions {
+  /** Aborted when the run's deadline passes: stop sending and release connections. */
+  signal?: AbortSignal;
+}
+
 /** Fetches every object of a cluster at once; never per entity. */
 export interface KubernetesSource {
   readonly description: string;
-  fetch(): Promise<KubernetesFetchResult>;
+  fetch(options?: SourceFetchOptions): Promise<KubernetesFetchResult>;
 }
 
 /** Fetches the query catalog's series for a whole cluster. */
 export interface MetricsSource {
   readonly description: string;
-  fetch(at?: Date): Promise<MetricsData>;
+  fetch(at?: Date, options?: SourceFetchOptions): Promise<MetricsData>;
 }
 
 export interface TracingFetchRequest {
@@ -36,6 +46,8 @@ export interface TracingFetchRequest {
   services: string[];
   start: Date;
   end: Date;
+  /** Aborted when the run's deadline passes (see `SourceFetchOptions`). */
+  signal?: AbortSignal;
 }
 
 export interface TracingSource {
@@ -60,7 +72,15 @@ export interface InstantQueryResult {
  * can put Thanos, Mimir or Cortex behind an auth header or a tenant header instead.
  */
 export interface PromQuerier {
-  instantQuery(promql: string, at: Date): Promise<InstantQueryResult>;
+  /**
+   * `signal` is aborted when the run gives up (a sibling query failed, or the run's
+   * deadline passed): the request should be cancelled so its connection is released.
+   */
+  instantQuery(
+    promql: string,
+    at: Date,
+    signal?: AbortSignal,
+  ): Promise<InstantQueryResult>;
 }
 
 /** One entry of `mesh.clusters`, as a source factory sees it. */

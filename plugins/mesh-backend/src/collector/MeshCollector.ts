@@ -29,6 +29,7 @@ import {
   snapshotCluster,
 } from './snapshotCluster';
 import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 
 const ENTITY_FIELDS = [
   'kind',
@@ -47,6 +48,38 @@ export interface MeshCollectorOptions {
   registry: CheckRegistry;
   context: ContextOptions;
   sourcesFactory?: ClusterSourcesFactory;
+  /**
+   * How long one run may take to fetch its sources; the scheduler's `timeout` by default,
+   * so a run never outlives the task that started it. For tests.
+   */
+  runDeadlineMs?: number;
+}
+
+/** One run and the requests merged into it. */
+interface Run {
+  clusters: Set<string>;
+  /** A request without an entity joined: report every mapped entity. */
+  allEntities: boolean;
+  /** Entities refreshed on request, reported whether mapped or not. */
+  entities: Map<string, Entity>;
+  result: Promise<CollectionResult>;
+  /** Lets the run begin; called once the run ahead of it is done. */
+  start: () => void;
+}
+
+/** `3m`, `90s` or `250ms`: how the deadline reads in a source's error. */
+function formatMs(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+function toMilliseconds(timeout: MeshConfig['schedule']['timeout']): number {
+  // The scheduler also accepts a luxon Duration.
+  const maybeDuration = timeout as { toMillis?: () => number };
+  return typeof maybeDuration.toMillis === 'function'
+    ? maybeDuration.toMillis()
+    : durationToMilliseconds(timeout as HumanDuration);
 }
 
 /** What one collection did, for logs, the refresh answer and the benchmark. */
@@ -67,11 +100,20 @@ function hasFailedSource(snapshot: ClusterSnapshot): boolean {
  * One collection: sources → snapshots → entity mapping → checks → reports → store.
  * Each cluster is fetched by its own scheduled task; its snapshot is stored, and reports
  * are rebuilt from the latest snapshot of every cluster, so an entity spanning clusters
- * gets one report whichever replica ran the task. Runs are serialised within a process.
+ * gets one report whichever replica ran the task.
+ *
+ * Runs are serialised within a process (two runs building every report at once would
+ * overwrite each other's view of the other clusters), and requests are merged: a request
+ * joins the run that has not started yet, so behind a slow run there is at most one run
+ * waiting, whatever the number of callers. Each run is bounded by one deadline.
  */
 export class MeshCollector {
   private readonly sources: Map<string, ClusterSources>;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly runDeadlineMs: number;
+  /** The run executing, if any: it has started fetching, nothing joins it any more. */
+  private current?: Run;
+  /** The one run waiting behind it, which every new request joins. */
+  private next?: Run;
 
   constructor(private readonly options: MeshCollectorOptions) {
     const factory = options.sourcesFactory ?? createClusterSources;
@@ -81,25 +123,20 @@ export class MeshCollector {
         factory(c, options.config.window),
       ]),
     );
+    this.runDeadlineMs =
+      options.runDeadlineMs ?? toMilliseconds(options.config.schedule.timeout);
   }
 
-  /** Collects the given clusters (all by default) now, then rebuilds the reports. */
-  collect(
+  /**
+   * Collects the given clusters (all by default), then rebuilds the reports. Resolves
+   * with the result of the run the request joined, which may cover more clusters.
+   */
+  async collect(
     request: { entityRef?: string; clusters?: string[] } = {},
   ): Promise<CollectionResult> {
-    const run = this.queue.then(() => this.runOnce(request));
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async runOnce(request: {
-    entityRef?: string;
-    clusters?: string[];
-  }): Promise<CollectionResult> {
-    const started = Date.now();
-    const now = new Date();
-    const { logger, stores, config } = this.options;
-
+    const { config } = this.options;
+    // Resolved before joining, so an unknown entity fails alone and a run never waits
+    // on the catalog.
     const entity = request.entityRef
       ? await this.getEntity(request.entityRef)
       : undefined;
@@ -111,9 +148,95 @@ export class MeshCollector {
       }
     }
 
+    let run = this.next;
+    if (!run) {
+      run = this.newRun();
+      this.next = run;
+      // Nothing running: start on the next microtask, so requests made in the same tick
+      // (the scheduled tasks of every cluster, concurrent refreshes) join this run.
+      if (!this.current) queueMicrotask(() => this.startNext());
+    }
+    for (const c of clusters) run.clusters.add(c);
+    if (entity) run.entities.set(stringifyEntityRef(entity), entity);
+    else run.allEntities = true;
+    return run.result;
+  }
+
+  private newRun(): Run {
+    let start!: () => void;
+    const started = new Promise<void>(resolve => {
+      start = resolve;
+    });
+    const run: Run = {
+      clusters: new Set<string>(),
+      allEntities: false,
+      entities: new Map<string, Entity>(),
+      start,
+      result: started.then(() => this.runOnce(run)),
+    };
+    return run;
+  }
+
+  /** Moves the waiting run to the front and runs it; the next one waits for it. */
+  private startNext(): void {
+    const run = this.next;
+    if (!run || this.current) return;
+    this.next = undefined;
+    this.current = run;
+    run.start();
+    run.result
+      .catch(() => undefined)
+      .finally(() => {
+        this.current = undefined;
+        this.startNext();
+      });
+  }
+
+  private async runOnce(run: Run): Promise<CollectionResult> {
+    const started = Date.now();
+    const now = new Date();
+    const { logger, stores, config } = this.options;
+    // Configured clusters only, in config order, as before.
+    const clusters = config.clusters
+      .map(c => c.name)
+      .filter(n => run.clusters.has(n));
+
     const timings = new Timings();
     const timed = timings.time.bind(timings);
 
+    // One deadline for the whole run: when it passes, every fetch still pending is
+    // aborted and fails with it, so its checks are unknown and the reports stale (the
+    // usual failed-source path), instead of the run hanging behind a dead back end.
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () =>
+        deadline.abort(
+          new Error(`run deadline of ${formatMs(this.runDeadlineMs)} passed`),
+        ),
+      this.runDeadlineMs,
+    );
+    let fresh: ClusterSnapshot[];
+    try {
+      fresh = await timed('fetchSources', () =>
+        Promise.all(
+          clusters.map(async name => {
+            const snapshot = await snapshotCluster(
+              name,
+              this.sources.get(name)!,
+              now,
+              { signal: deadline.signal },
+            );
+            if (!hasFailedSource(snapshot)) return snapshot;
+            const before = await timed('loadSnapshots', () =>
+              stores.snapshots.load([name]),
+            );
+            return keepLastGood(snapshot, before.get(name));
+          }),
+        ),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
     // The last run's snapshots are read only where they are needed: clusters this run
     // does not collect, and clusters where a source failed (to keep what it last gave).
     // A fleet's snapshot is large; not decoding it on every healthy run keeps memory flat.
@@ -121,22 +244,6 @@ export class MeshCollector {
     const previous = await timed('loadSnapshots', () =>
       stores.snapshots.load(
         config.clusters.map(c => c.name).filter(n => !collecting.has(n)),
-      ),
-    );
-    const fresh = await timed('fetchSources', () =>
-      Promise.all(
-        clusters.map(async name => {
-          const snapshot = await snapshotCluster(
-            name,
-            this.sources.get(name)!,
-            now,
-          );
-          if (!hasFailedSource(snapshot)) return snapshot;
-          const before = await timed('loadSnapshots', () =>
-            stores.snapshots.load([name]),
-          );
-          return keepLastGood(snapshot, before.get(name));
-        }),
       ),
     );
     for (const snapshot of fresh) {
@@ -154,9 +261,16 @@ export class MeshCollector {
         notYetCollected(c.name, Boolean(c.prometheus), Boolean(c.tracing)),
     );
 
-    const entities = entity
-      ? [entity]
-      : await timed('listEntities', () => this.listMappedEntities());
+    const entities = await timed('listEntities', async () => {
+      const requested = [...run.entities.values()];
+      if (!run.allEntities) return requested;
+      const mapped = await this.listMappedEntities();
+      const refs = new Set(mapped.map(e => stringifyEntityRef(e)));
+      return [
+        ...mapped,
+        ...requested.filter(e => !refs.has(stringifyEntityRef(e))),
+      ];
+    });
     const reports = await this.storeReports(entities, snapshots, now, timed);
 
     const result = fresh.map(s => {

@@ -74,6 +74,38 @@ export function traceServiceNames(
   return [...names].sort();
 }
 
+/** The run's deadline, as the collector passes it down. */
+export interface RunDeadline {
+  /** Aborted, with an Error saying which deadline, when the deadline passes. */
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one source's fetch under the run's deadline. The signal goes to the source so it
+ * can cancel its requests; the race makes sure that a source which ignores it (an
+ * adopter's, written before the signal existed) still cannot hold the run past the
+ * deadline. The error names the source, so the report says what was still pending.
+ */
+function bounded<T>(
+  what: string,
+  deadline: RunDeadline | undefined,
+  work: (signal: AbortSignal | undefined) => Promise<T>,
+): Promise<T> {
+  if (!deadline) return work(undefined);
+  const { signal } = deadline;
+  const why = () => (signal.reason as Error | undefined)?.message ?? 'aborted';
+  if (signal.aborted) {
+    return Promise.reject(new Error(`${why()} before fetching ${what}`));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error(`${why()} while fetching ${what}`));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work(signal)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /**
  * Fetches every source of one cluster and turns the answers into a snapshot. Kubernetes
  * and Prometheus are fetched concurrently; tracing follows, since it samples the
@@ -83,12 +115,22 @@ export async function snapshotCluster(
   cluster: string,
   sources: ClusterSources,
   now: Date,
+  deadline?: RunDeadline,
 ): Promise<ClusterSnapshot> {
   const timings = new Timings();
+  const { kubernetes: k8sSource, metrics: metricsSource } = sources;
   const [k8s, metrics] = await Promise.allSettled([
-    timings.time('kubernetes', () => sources.kubernetes.fetch()),
-    sources.metrics
-      ? timings.time('prometheus', () => sources.metrics!.fetch(now))
+    timings.time('kubernetes', () =>
+      bounded(k8sSource.description, deadline, signal =>
+        k8sSource.fetch({ signal }),
+      ),
+    ),
+    metricsSource
+      ? timings.time('prometheus', () =>
+          bounded(metricsSource.description, deadline, signal =>
+            metricsSource.fetch(now, { signal }),
+          ),
+        )
       : Promise.resolve(undefined),
   ]);
   const fetchedAt = new Date().toISOString();
@@ -121,11 +163,14 @@ export async function snapshotCluster(
     const tracing = sources.tracing;
     [traces] = await Promise.allSettled([
       timings.time('tracing', () =>
-        tracing.fetch({
-          services: traceServiceNames(kubernetes.data),
-          start: new Date(now.getTime() - TRACING_LOOKBACK_MS),
-          end: now,
-        }),
+        bounded(tracing.description, deadline, signal =>
+          tracing.fetch({
+            services: traceServiceNames(kubernetes.data),
+            start: new Date(now.getTime() - TRACING_LOOKBACK_MS),
+            end: now,
+            signal,
+          }),
+        ),
       ),
     ]);
   }

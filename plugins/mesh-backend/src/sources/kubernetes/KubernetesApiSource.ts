@@ -9,6 +9,7 @@ import {
   kubeObjectSchema,
   KubernetesFetchResult,
   KubernetesSource,
+  SourceFetchOptions,
   SourceProblem,
   UnavailableResource,
 } from '@mesh-readiness/plugin-mesh-node';
@@ -81,11 +82,18 @@ export class KubernetesApiSource implements KubernetesSource {
     this.resources = options.resources ?? meshResources();
   }
 
-  async fetch(): Promise<KubernetesFetchResult> {
+  async fetch(
+    options: SourceFetchOptions = {},
+  ): Promise<KubernetesFetchResult> {
+    const { signal } = options;
     const outcomes = await mapLimit(
       this.resources,
       this.options.concurrency ?? 4,
-      spec => this.listAll(spec),
+      async spec => {
+        // The run gave up: list nothing more (the collector reports the deadline).
+        if (signal?.aborted) throw signal.reason;
+        return this.listAll(spec, signal);
+      },
     );
     const requests = outcomes.reduce((s, o) => s + o.requests, 0);
     const failed = outcomes.filter(
@@ -128,7 +136,10 @@ export class KubernetesApiSource implements KubernetesSource {
     };
   }
 
-  private async listAll(spec: ResourceSpec): Promise<ListOutcome> {
+  private async listAll(
+    spec: ResourceSpec,
+    signal?: AbortSignal,
+  ): Promise<ListOutcome> {
     let requests = 0;
     for (const version of spec.versions) {
       const apiVersion = spec.group ? `${spec.group}/${version}` : version;
@@ -153,6 +164,7 @@ export class KubernetesApiSource implements KubernetesSource {
             this.options.kubeConfig,
             `${base}?${query}`,
             this.options.timeoutMs ?? 30_000,
+            signal,
           );
         } catch (e) {
           return this.unavailable(

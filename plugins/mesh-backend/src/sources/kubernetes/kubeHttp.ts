@@ -17,6 +17,8 @@ export async function kubeGet(
   kubeConfig: KubeConfig,
   path: string,
   timeoutMs: number,
+  /** The run gave up: destroy the request, so its socket is released. */
+  signal?: AbortSignal,
 ): Promise<KubeResponse> {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('no current cluster in the Kubernetes config');
@@ -25,6 +27,7 @@ export async function kubeGet(
   const options: https.RequestOptions = {
     method: 'GET',
     headers: { accept: 'application/json' },
+    signal,
   };
   await kubeConfig.applyToHTTPSOptions(options);
   const transport = url.protocol === 'https:' ? https : http;

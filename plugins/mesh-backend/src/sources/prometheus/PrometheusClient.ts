@@ -78,8 +78,13 @@ export interface RecordingRuleInfo {
  * are there (the built-in client has them) and manages without otherwise.
  */
 export interface PromMetadataQuerier {
-  labelValues?(label: string, start: Date, end: Date): Promise<string[]>;
-  recordingRules?(): Promise<RecordingRuleInfo[]>;
+  labelValues?(
+    label: string,
+    start: Date,
+    end: Date,
+    signal?: AbortSignal,
+  ): Promise<string[]>;
+  recordingRules?(signal?: AbortSignal): Promise<RecordingRuleInfo[]>;
 }
 
 export interface PrometheusClientOptions {
@@ -109,7 +114,11 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
     this.fetchFn = options.fetchFn ?? fetch;
   }
 
-  async instantQuery(query: string, time?: Date): Promise<InstantQueryResult> {
+  async instantQuery(
+    query: string,
+    time?: Date,
+    signal?: AbortSignal,
+  ): Promise<InstantQueryResult> {
     const body = new URLSearchParams({ query });
     if (time) body.set('time', (time.getTime() / 1000).toFixed(3));
     if (this.options.collectStats) body.set('stats', 'all');
@@ -117,6 +126,7 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
       method: 'POST',
       body,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      signal,
     });
     const parsed = responseSchema.safeParse(json.body);
     if (!parsed.success) {
@@ -182,13 +192,19 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
    * The values a label takes in series with samples between `start` and `end`: an index
    * lookup, far cheaper than any query.
    */
-  async labelValues(label: string, start: Date, end: Date): Promise<string[]> {
+  async labelValues(
+    label: string,
+    start: Date,
+    end: Date,
+    signal?: AbortSignal,
+  ): Promise<string[]> {
     const params = new URLSearchParams({
       start: (start.getTime() / 1000).toFixed(3),
       end: (end.getTime() / 1000).toFixed(3),
     });
     const json = await this.request(
       `/api/v1/label/${encodeURIComponent(label)}/values?${params}`,
+      { signal },
     );
     const parsed = labelValuesSchema.safeParse(json.body);
     if (!parsed.success || parsed.data.status !== 'success') {
@@ -200,8 +216,8 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
   }
 
   /** The recording rules Prometheus evaluates, from its rules API. */
-  async recordingRules(): Promise<RecordingRuleInfo[]> {
-    const json = await this.request('/api/v1/rules?type=record');
+  async recordingRules(signal?: AbortSignal): Promise<RecordingRuleInfo[]> {
+    const json = await this.request('/api/v1/rules?type=record', { signal });
     const parsed = rulesSchema.safeParse(json.body);
     if (!parsed.success || parsed.data.status !== 'success') {
       throw new Error(
@@ -228,25 +244,35 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
       method?: string;
       body?: URLSearchParams;
       headers?: Record<string, string>;
+      /** The caller gave up: cancel the request and release its connection. */
+      signal?: AbortSignal;
     } = {},
   ): Promise<{ status: number; body: unknown }> {
+    if (init.signal?.aborted) throw abortReason(init.signal);
     this.requests += 1;
+    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
     let response: Response;
+    let text: string;
     try {
       response = await this.fetchFn(`${this.options.url}${path}`, {
         method: init.method ?? 'GET',
         body: init.body,
         headers: { ...init.headers, ...this.options.headers },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
+        signal: init.signal ? AbortSignal.any([timeout, init.signal]) : timeout,
       });
+      // Read under the same signals: a body that stalls holds the connection as well.
+      text = await response.text();
     } catch (e) {
+      // Cancelled by the caller, not timed out: say why the caller gave up.
+      if (init.signal?.aborted && !timeout.aborted) {
+        throw abortReason(init.signal);
+      }
       throw new Error(
         `Prometheus at ${this.options.url} is unreachable: ${describeFetchError(
           e,
         )}`,
       );
     }
-    const text = await response.text();
     const t = performance.now();
     try {
       return { status: response.status, body: JSON.parse(text) };
@@ -260,6 +286,14 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
       this.decodeMs += performance.now() - t;
     }
   }
+}
+
+/** Why `signal` was aborted, as an Error. */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error
+    ? reason
+    : new Error(String(reason ?? 'the request was cancelled'));
 }
 
 function allStrings(labels: Record<string, unknown>): boolean {

@@ -6,9 +6,10 @@ import {
   MetricsSource,
   PromQuerier,
   QUERY_CATALOG,
+  SourceFetchOptions,
 } from '@mesh-readiness/plugin-mesh-node';
 import { createLimiter } from '../limit';
-import { PromMetadataQuerier } from './PrometheusClient';
+import { abortReason, PromMetadataQuerier } from './PrometheusClient';
 import {
   detectRecordingRules,
   durationMs,
@@ -90,8 +91,33 @@ export class PrometheusSource implements MetricsSource {
     this.description = options.description;
   }
 
-  async fetch(at: Date = new Date()): Promise<MetricsData> {
+  async fetch(
+    at: Date = new Date(),
+    options: SourceFetchOptions = {},
+  ): Promise<MetricsData> {
     const { querier, window } = this.options;
+    // One failed query fails the whole answer, so the moment one fails (or the caller
+    // gives up) the others are cancelled: queued ones are never sent, and the ones in
+    // flight release their connections instead of running on to their own timeouts.
+    const run = new AbortController();
+    const signal = options.signal
+      ? AbortSignal.any([run.signal, options.signal])
+      : run.signal;
+    try {
+      return await this.fetchAll(at, querier, window, signal, run);
+    } finally {
+      // Nothing of this run may outlive it (e.g. a shard still in flight).
+      run.abort(new Error('the run has ended'));
+    }
+  }
+
+  private async fetchAll(
+    at: Date,
+    querier: PrometheusSourceOptions['querier'],
+    window: string,
+    signal: AbortSignal,
+    run: AbortController,
+  ): Promise<MetricsData> {
     const catalog = this.options.catalog ?? QUERY_CATALOG;
     // Slowest entries of the previous run first, so they do not finish last.
     const entries = Object.entries(catalog).sort(
@@ -107,13 +133,16 @@ export class PrometheusSource implements MetricsSource {
         this.options.recordingRules ?? 'auto',
         at,
         durationMs(window),
+        signal,
       ),
-      this.planShards(at).then(p => {
+      this.planShards(at, signal).then(p => {
         queries += p.requests;
         return p.planOf;
       }),
     ]);
     queries += rules.requests;
+    // Rule detection and planning fall back quietly on errors; an abort is not one.
+    if (signal.aborted) throw abortReason(signal);
 
     const limit = createLimiter(this.options.concurrency);
     const started = performance.now();
@@ -130,6 +159,8 @@ export class PrometheusSource implements MetricsSource {
           const parts: InstantQueryResult[] = await Promise.all(
             Array.from({ length: shardCount }, (_, index) =>
               limit(async () => {
+                // Given up while this query waited for its turn: never send it.
+                if (signal.aborted) throw abortReason(signal);
                 queries += 1;
                 const matchers = shardMatcher(
                   entry.namespaceLabel,
@@ -140,13 +171,18 @@ export class PrometheusSource implements MetricsSource {
                   ? `${record}${matchers ? `{${matchers}}` : ''}`
                   : entry.promql(window, matchers);
                 try {
-                  return await querier.instantQuery(promql, at);
+                  return await querier.instantQuery(promql, at, signal);
                 } catch (e) {
+                  // Cancelled because of another failure (or the caller): that
+                  // failure is the one the run reports, not this consequence.
+                  if (signal.aborted) throw abortReason(signal);
                   const shard =
                     shardCount > 1 ? ` (shard ${index + 1}/${shardCount})` : '';
-                  throw new Error(
+                  const error = new Error(
                     `catalog entry '${id}'${shard}: ${(e as Error).message}`,
                   );
+                  run.abort(error);
+                  throw error;
                 }
               }),
             ),
@@ -211,6 +247,7 @@ export class PrometheusSource implements MetricsSource {
   /** The shards of each entry for this run, and the requests it took to plan them. */
   private async planShards(
     at: Date,
+    signal?: AbortSignal,
   ): Promise<{ planOf: (id: string) => string[][]; requests: number }> {
     const { shards, querier, concurrency } = this.options;
     if (shards?.length) return { planOf: () => shards, requests: 0 };
@@ -235,6 +272,7 @@ export class PrometheusSource implements MetricsSource {
         NAMESPACE_LABEL,
         new Date(at.getTime() - windowMs),
         at,
+        signal,
       );
       const plan = splitInRuns(namespaces, count);
       return { planOf: () => plan, requests: 1 };

@@ -31,6 +31,7 @@ export async function detectRecordingRules(
   mode: RecordingRulesMode,
   at: Date,
   windowMs: number,
+  signal?: AbortSignal,
 ): Promise<RuleDetection> {
   const wanted = new Map<string, { record: string; expr: string }>();
   for (const [id, entry] of entries) {
@@ -54,7 +55,7 @@ export async function detectRecordingRules(
   try {
     if (querier.recordingRules) {
       const rules = new Map<string, RecordingRuleInfo>();
-      for (const rule of await querier.recordingRules()) {
+      for (const rule of await querier.recordingRules(signal)) {
         if (rule.health === 'ok') rules.set(rule.name, rule);
       }
       for (const [id, w] of wanted) {
@@ -78,6 +79,7 @@ export async function detectRecordingRules(
       const result = await querier.instantQuery(
         `group by (__name__) ({__name__=~"${names.join('|')}"})`,
         at,
+        signal,
       );
       const present = new Set(result.samples.map(s => s.labels.__name__));
       for (const [id, w] of wanted) {
