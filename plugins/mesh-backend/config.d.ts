@@ -15,6 +15,14 @@ export interface Config {
      * schedule's frequency (one hour with a cron schedule).
      */
     staleAfter?: HumanDuration | string;
+    /**
+     * How often one user may call `POST /v1/refresh` (services are not limited). Defaults
+     * to 6 per minute. The call also needs the `mesh.refresh` permission.
+     */
+    refreshLimit?: {
+      requests?: number;
+      per?: HumanDuration | string;
+    };
     /** PromQL range for rates and quantiles, e.g. `5m`. Defaults to `5m`. */
     window?: string;
     /**

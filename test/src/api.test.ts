@@ -1,4 +1,5 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   MESH_ERROR_CODES,
   MeshReport,
@@ -332,5 +333,69 @@ describe('mesh API: a report too old to be current', () => {
     );
     expect(old.generatedAt).toBe(fresh.generatedAt);
     expect(old.lastGoodAt).toBe(fresh.lastGoodAt);
+  });
+});
+
+describe('mesh API: who may refresh, and how often', () => {
+  const cluster = () => ({
+    name: 'demo',
+    kubernetes: { manifestsDir: demo.clusters[0].kubernetesDir },
+  });
+
+  it('refuses a refresh when the mesh.refresh permission is denied, and still serves reads', async () => {
+    const backend = await startMeshBackend({
+      entities: demo.entities,
+      mesh: { clusters: [cluster()] },
+      features: [
+        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      ],
+    });
+    try {
+      const res = await refresh(backend);
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringContaining('mesh.refresh'),
+      });
+      expect((await getReport(backend, 'docs-site')).status).toBe(200);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('limits refreshes per user, not per service', async () => {
+    const backend = await startMeshBackend({
+      entities: demo.entities,
+      mesh: {
+        clusters: [cluster()],
+        refreshLimit: { requests: 2, per: { minutes: 1 } },
+      },
+    });
+    const as = (header: string) =>
+      request(backend.server)
+        .post('/api/mesh/v1/refresh')
+        .set('Authorization', header)
+        .send({});
+    try {
+      const alice = mockCredentials.user.header('user:default/alice');
+      expect((await as(alice)).status).toBe(200);
+      expect((await as(alice)).status).toBe(200);
+      const third = await as(alice);
+      expect(third.status).toBe(429);
+      expect(third.body.error).toMatchObject({
+        name: 'TooManyRequestsError',
+        message: expect.stringMatching(
+          /^Too many refreshes by user:default\/alice: at most 2 per 60 s; try again in \d+ s$/,
+        ),
+      });
+      // Another user has a budget of their own; a service is not limited.
+      expect(
+        (await as(mockCredentials.user.header('user:default/bob'))).status,
+      ).toBe(200);
+      const service = mockCredentials.service.header();
+      for (let i = 0; i < 3; i++) expect((await as(service)).status).toBe(200);
+    } finally {
+      await backend.stop();
+    }
   });
 });

@@ -61,6 +61,8 @@ export async function startMeshBackend(options: {
               timeout: { minutes: 1 },
               initialDelay: { hours: 24 },
             },
+            // Tests refresh often as one user; the limit has a test of its own.
+            refreshLimit: { requests: 10_000 },
             ...options.mesh,
           },
         },

@@ -120,6 +120,13 @@ const meshSchema = z
   .object({
     schedule: z.unknown().optional(),
     staleAfter: z.unknown().optional(),
+    refreshLimit: z
+      .object({
+        requests: z.number().int().min(1).max(10_000).optional(),
+        per: z.unknown().optional(),
+      })
+      .strict()
+      .optional(),
     window: z
       .string()
       .regex(PROMQL_DURATION, 'must be a PromQL duration such as `5m`')
@@ -169,6 +176,8 @@ export interface MeshConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   /** A stored report older than this is served as stale, whatever its sources said. */
   staleAfterMs: number;
+  /** `POST /v1/refresh` calls allowed per user per period. */
+  refreshLimit: { requests: number; periodMs: number };
   window: string;
   requireAuth: boolean;
   /** Request-health tolerances; Kiali's defaults when unset. */
@@ -284,6 +293,10 @@ export function readMeshConfig(
   return {
     schedule,
     staleAfterMs: readStaleAfter(meshConfig, schedule),
+    refreshLimit: {
+      requests: value.refreshLimit?.requests ?? 6,
+      periodMs: readRefreshPeriod(meshConfig),
+    },
     window: value.window ?? '5m',
     requireAuth: value.requireAuth ?? true,
     history: { retentionDays: value.history?.retentionDays ?? 90 },
@@ -302,6 +315,24 @@ function frequencyMs(
   const luxon = frequency as { toMillis?: () => number };
   if (typeof luxon.toMillis === 'function') return luxon.toMillis();
   return durationToMilliseconds(frequency as HumanDuration);
+}
+
+/** `mesh.refreshLimit.per`, one minute by default. */
+function readRefreshPeriod(meshConfig: Config | undefined): number {
+  if (!meshConfig?.has('refreshLimit.per')) return 60_000;
+  try {
+    return durationToMilliseconds(
+      readDurationFromConfig(meshConfig.getConfig('refreshLimit'), {
+        key: 'per',
+      }),
+    );
+  } catch (e) {
+    throw new Error(
+      `Invalid mesh configuration: mesh.refreshLimit.per: ${
+        (e as Error).message
+      }`,
+    );
+  }
 }
 
 /** `mesh.staleAfter`, or three times the schedule's frequency. */

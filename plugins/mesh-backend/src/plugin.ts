@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { meshPermissions } from '@mesh-readiness/plugin-mesh-common';
 import {
   MeshCheck,
   meshChecksExtensionPoint,
@@ -57,6 +58,8 @@ export const meshPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
       },
       async init({
@@ -67,8 +70,11 @@ export const meshPlugin = createBackendPlugin({
         httpRouter,
         httpAuth,
         auth,
+        permissions,
+        permissionsRegistry,
         catalog,
       }) {
+        permissionsRegistry.addPermissions(meshPermissions);
         const meshConfig = readMeshConfig(config);
         if (meshConfig.clusters.length === 0) {
           logger.warn(
@@ -115,7 +121,9 @@ export const meshPlugin = createBackendPlugin({
         const access = new MeshAccess({
           httpAuth,
           auth,
+          permissions,
           requireAuth: meshConfig.requireAuth,
+          refreshLimit: meshConfig.refreshLimit,
         });
         const service = new MeshReportService({
           catalog,

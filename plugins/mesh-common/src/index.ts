@@ -7,3 +7,4 @@ export * from './types';
 export * from './checks';
 export * from './annotations';
 export * from './readiness';
+export * from './permissions';

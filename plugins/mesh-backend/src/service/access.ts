@@ -3,8 +3,18 @@ import {
   BackstageCredentials,
   HttpAuthService,
   HttpRouterServiceAuthPolicy,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { CustomErrorBase, NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { meshRefreshPermission } from '@mesh-readiness/plugin-mesh-common';
 import type { Request } from 'express';
+import { SlidingWindowLimiter } from './rateLimit';
+
+/** Backstage's error handler answers with an error's `statusCode`: 429 here. */
+export class TooManyRequestsError extends CustomErrorBase {
+  readonly statusCode = 429;
+}
 
 /**
  * Who may call what, in one place. Every route needs a Backstage principal (user or
@@ -15,9 +25,19 @@ export class MeshAccess {
     private readonly options: {
       httpAuth: HttpAuthService;
       auth: AuthService;
+      permissions: PermissionsService;
       requireAuth: boolean;
+      /** Refreshes per user per period; services are not limited. */
+      refreshLimit: { requests: number; periodMs: number };
     },
-  ) {}
+  ) {
+    this.refreshes = new SlidingWindowLimiter(
+      options.refreshLimit.requests,
+      options.refreshLimit.periodMs,
+    );
+  }
+
+  private readonly refreshes: SlidingWindowLimiter;
 
   /** The paths the HTTP router lets through without a token. */
   policies(): HttpRouterServiceAuthPolicy[] {
@@ -45,10 +65,39 @@ export class MeshAccess {
       : credentials;
   }
 
-  /** Collecting costs the sources work: it always needs a principal. */
+  /**
+   * Collecting costs every source of a cluster a full fetch: it needs a principal, the
+   * `mesh.refresh` permission, and a user may ask only so often.
+   */
   async forRefresh(req: Request): Promise<BackstageCredentials> {
-    return this.options.httpAuth.credentials(req, {
+    const credentials = await this.options.httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: meshRefreshPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to run a mesh collection: the permission ${meshRefreshPermission.name} was denied`,
+      );
+    }
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+    };
+    if (principal.type === 'user' && principal.userEntityRef) {
+      const taken = this.refreshes.take(principal.userEntityRef);
+      if (!taken.ok) {
+        throw new TooManyRequestsError(
+          `Too many refreshes by ${principal.userEntityRef}: at most ${
+            this.options.refreshLimit.requests
+          } per ${Math.round(
+            this.options.refreshLimit.periodMs / 1000,
+          )} s; try again in ${Math.ceil(taken.retryAfterMs / 1000)} s`,
+        );
+      }
+    }
+    return credentials;
   }
 }
