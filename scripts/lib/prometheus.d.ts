@@ -11,6 +11,11 @@ export function startPrometheus(options?: {
   ruleFiles?: string[];
   /** The global `evaluation_interval` of those rules; Prometheus's default is 1m. */
   evaluationInterval?: string;
+  /**
+   * The global `query_log_file`: Prometheus appends every query it runs, one JSON object
+   * a line with `params.query`. Unset: no query log.
+   */
+  queryLogFile?: string;
   port?: number;
   dataDir?: string;
   log?: (line: string) => void;

@@ -98,6 +98,7 @@ async function waitReady(url, child, timeoutMs) {
  *   scrapeInterval?: string,
  *   ruleFiles?: string[],
  *   evaluationInterval?: string,
+ *   queryLogFile?: string,
  *   port?: number,
  *   dataDir?: string,
  *   log?: (line: string) => void,
@@ -136,6 +137,10 @@ async function startPrometheus(options = {}) {
       `  scrape_interval: ${options.scrapeInterval ?? '5s'}`,
       ...(options.evaluationInterval
         ? [`  evaluation_interval: ${options.evaluationInterval}`]
+        : []),
+      // Prometheus appends one JSON object per query (`params.query`) to this file.
+      ...(options.queryLogFile
+        ? [`  query_log_file: '${path.resolve(options.queryLogFile)}'`]
         : []),
       ...(options.ruleFiles?.length
         ? [

@@ -33,6 +33,7 @@ describe('readMeshConfig', () => {
     expect(read(undefined)).toEqual({
       schedule: { frequency: { minutes: 5 }, timeout: { minutes: 3 } },
       staleAfterMs: 15 * 60_000,
+      refreshLimit: { requests: 6, periodMs: 60_000 },
       window: '5m',
       requireAuth: true,
       history: { retentionDays: 90 },
@@ -49,6 +50,15 @@ describe('readMeshConfig', () => {
     [{ staleAfter: 'PT45M' }, 45 * 60_000],
   ])('reads when a report turns stale with age: %j → %s ms', (mesh, ms) => {
     expect(read(mesh).staleAfterMs).toBe(ms);
+  });
+
+  it('reads the refresh limit per user', () => {
+    expect(
+      read({ refreshLimit: { requests: 2, per: { minutes: 5 } } }).refreshLimit,
+    ).toEqual({ requests: 2, periodMs: 5 * 60_000 });
+    expect(() => read({ refreshLimit: { requests: 0 } })).toThrow(
+      'mesh.refreshLimit.requests',
+    );
   });
 
   it('refuses an invalid staleAfter with its path', () => {

@@ -322,10 +322,12 @@ export class MeshCollector {
         ),
       ),
     );
-    // Only a report with a failed source carries anything forward.
+    // Only a report with a failed or partial source carries anything forward.
     const previous = await timed('loadReports', () =>
       stores.reports.getReports(
-        fresh.filter(r => r.sources.some(x => !x.ok)).map(r => r.entityRef),
+        fresh
+          .filter(r => r.sources.some(x => !x.ok || x.partial))
+          .map(r => r.entityRef),
       ),
     );
     const reports = fresh.map(r =>

@@ -49,6 +49,9 @@ describe('parseRateAnnotation', () => {
     ],
     ['5XX,,abc', 'failure must be a percentage'],
     ['([,1,5', 'Invalid regular expression'],
+    ['(a+)+$,,10', 'the code nests quantifiers'],
+    [`5XX,,10,http,${'(.*)*'.repeat(3)}x`, 'the direction nests quantifiers'],
+    [`5XX,,10,${'h'.repeat(65)}`, 'the protocol is longer than 64 characters'],
   ])('refuses %p: %s', (value, error) => {
     const parsed = parseRateAnnotation(value);
     expect('error' in parsed && parsed.error).toContain(error);

@@ -22,9 +22,23 @@ export const toleranceSchema = z
     /** Percent. */
     failure: z.number().min(0).max(100),
     /** Regular expression over `http`, `grpc`. */
-    protocol: z.string().min(1).default('http|grpc'),
+    protocol: z
+      .string()
+      .min(1)
+      .refine(
+        p => !patternError('protocol', p),
+        'must be a short, simple regular expression',
+      )
+      .default('http|grpc'),
     /** Regular expression over `inbound`, `outbound`. */
-    direction: z.string().min(1).default('.*'),
+    direction: z
+      .string()
+      .min(1)
+      .refine(
+        p => !patternError('direction', p),
+        'must be a short, simple regular expression',
+      )
+      .default('.*'),
   })
   .strict()
   .refine(t => t.degraded === undefined || t.degraded <= t.failure, {
@@ -34,12 +48,34 @@ export const toleranceSchema = z
 export type Tolerance = z.output<typeof toleranceSchema>;
 
 function isValidCodePattern(code: string): boolean {
+  if (patternError('code', code)) return false;
   try {
     codePattern(code);
     return true;
   } catch {
     return false;
   }
+}
+
+/** Long enough for any real tolerance; short enough to bound what a regex can cost. */
+const MAX_PATTERN = 64;
+/** A quantified group holding a quantifier, as in `(a+)+` or `(.*)*`: it can backtrack without end. */
+const NESTED_QUANTIFIER = /\([^()]*[*+?}][^()]*\)\s*[*+?{]/;
+
+/**
+ * Why a pattern from config or an annotation is refused before it is compiled: patterns
+ * run on the event loop for every entity on every run, so a costly one would stall the
+ * backend.
+ */
+export function patternError(
+  field: string,
+  pattern: string,
+): string | undefined {
+  if (pattern.length > MAX_PATTERN)
+    return `${field} is longer than ${MAX_PATTERN} characters`;
+  if (NESTED_QUANTIFIER.test(pattern))
+    return `${field} nests quantifiers (like (a+)+), which can backtrack without end`;
+  return undefined;
 }
 
 /** Kiali's defaults (`AddHealthDefault`). */
@@ -70,8 +106,16 @@ export function codePattern(code: string): RegExp {
   return re;
 }
 
+const anchored = new Map<string, RegExp>();
+
+/** True when `pattern` matches the whole of `value`. Compiled once per pattern. */
 export function fullMatch(pattern: string, value: string): boolean {
-  return new RegExp(`^(?:${pattern})$`).test(value);
+  let re = anchored.get(pattern);
+  if (!re) {
+    re = new RegExp(`^(?:${pattern})$`);
+    anchored.set(pattern, re);
+  }
+  return re.test(value);
 }
 
 /**
@@ -104,6 +148,11 @@ export function parseRateAnnotation(
       return {
         error: `${where}: degraded must be a percentage from 0 to the failure threshold`,
       };
+    const refused =
+      patternError('the code', code) ??
+      (protocol ? patternError('the protocol', protocol) : undefined) ??
+      (direction ? patternError('the direction', direction) : undefined);
+    if (refused) return { error: `${where}: ${refused}` };
     try {
       codePattern(code);
       if (protocol) fullMatch(protocol, 'http');

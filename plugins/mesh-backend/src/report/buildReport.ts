@@ -13,7 +13,7 @@ import {
   EntityHealth,
   EntityWorkload,
 } from '@mesh-readiness/plugin-mesh-node';
-import { missingSource, CheckRegistry } from '../checks/registry';
+import { CheckRegistry, missingKinds, missingSource } from '../checks/registry';
 import {
   buildEntityContext,
   ContextOptions,
@@ -21,6 +21,17 @@ import {
 } from '../context/entityContext';
 import { summarizeMesh } from '../context/meshing';
 import { EntityMapping, resolveEntityMapping } from '../mapping/entityMapping';
+
+/** The kinds workloads are found from: when one could not be listed, none is a guess. */
+const WORKLOAD_KINDS = [
+  'Pod',
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  'batch/Job',
+  'batch/CronJob',
+];
 
 const UNKNOWN_HEALTH = (reason: string): HealthSummary => ({
   status: 'unknown',
@@ -173,7 +184,12 @@ export function buildEntityReport(
   const ctx = buildEntityContext(entity, mapping, allSnapshots, options);
   const snapshots = snapshotsFor(mapping, allSnapshots);
   const sources = sourceStatuses(snapshots);
-  const kubernetesProblem = missingSource(['kubernetes'], ctx);
+  // No workloads is a verdict only when every kind that defines them was listed.
+  const kubernetesProblem =
+    missingSource(['kubernetes'], ctx) ??
+    (ctx.workloads.length === 0
+      ? missingKinds(WORKLOAD_KINDS, ctx)
+      : undefined);
 
   if (ctx.workloads.length === 0) {
     const where = noWorkloadsReason(mapping, snapshots);

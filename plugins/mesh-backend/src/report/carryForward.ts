@@ -1,7 +1,11 @@
 import {
+  CHECK_IDS,
   computeReadiness,
   MeshReport,
 } from '@mesh-readiness/plugin-mesh-common';
+
+const checkOf = (report: MeshReport, id: string) =>
+  report.checks.find(c => c.id === id);
 
 /**
  * Joins a fresh report with the entity's previous one. When every source answered, the
@@ -15,7 +19,10 @@ export function carryForward(
   fresh: MeshReport,
   previous: MeshReport | undefined,
 ): MeshReport {
-  const failed = fresh.sources.filter(s => !s.ok);
+  // A partial source (some kinds could not be listed) counts as failed when a check had
+  // to be left unknown for it: the report then rests on incomplete data.
+  const gated = fresh.checks.some(c => c.evidence.missingSource);
+  const failed = fresh.sources.filter(s => !s.ok || (s.partial && gated));
   if (failed.length === 0) {
     return { ...fresh, stale: false, lastGoodAt: fresh.generatedAt };
   }
@@ -65,12 +72,16 @@ export function carryForward(
       kubernetesFailed && fresh.mesh.provider === 'unknown'
         ? previous.mesh
         : fresh.mesh,
+    // Without pods (or without workloads) the fresh counts are not the cluster's.
     workloads:
-      kubernetesFailed && fresh.workloads.length === 0
+      kubernetesFailed &&
+      (fresh.workloads.length === 0 ||
+        checkOf(fresh, CHECK_IDS.enrollment)?.evidence.missingSource)
         ? previous.workloads
         : fresh.workloads,
+    // Health needs both sources: the traffic, and the workloads it is joined to.
     health:
-      metricsFailed &&
+      (metricsFailed || kubernetesFailed) &&
       fresh.health.status === 'unknown' &&
       previous.health.status !== 'unknown'
         ? {

@@ -106,9 +106,16 @@ export class KubernetesApiSource implements KubernetesSource {
         `${this.description} rejected the credentials (401): ${unauthorized.unavailable.message}`,
       );
     }
-    if (failed.length === outcomes.length && failed.every(o => o.connection)) {
+    // Nothing listed at all (every kind that exists failed): the source failed, so the
+    // last good objects are kept, rather than an empty cluster taken as the truth.
+    const listed = outcomes.filter(o => o.state !== 'absent');
+    if (listed.length > 0 && listed.every(o => o.state === 'unavailable')) {
       throw new Error(
-        `${this.description} is unreachable: ${failed[0].unavailable.message}`,
+        `${this.description} ${
+          failed.every(o => o.connection)
+            ? 'is unreachable'
+            : 'failed every list'
+        }: ${failed[0].unavailable.message}`,
       );
     }
     const objects: KubeObject[] = [];
