@@ -99,6 +99,12 @@ export interface Config {
          * expression, `true` assumes they all exist, `false` always evaluates raw series.
          */
         recordingRules?: 'auto' | boolean;
+        /**
+         * Retries of a query whose connection was refused or reset, or that got a 502, 503
+         * or 504 (0–5), with exponential backoff and jitter, within the run's deadline.
+         * Defaults to 2. A timeout is not retried.
+         */
+        retries?: number;
       };
       /** Where the trace-propagation and double-instrumentation checks read traces. */
       tracing?: {

@@ -135,20 +135,22 @@ const ROWS: Row[] = [
     reason: /prometheus source .*answered a matrix where a vector was expected/,
   },
   {
-    name: 'prometheus partial (every second query answers 503)',
+    // 500, not 503: a 503 is retried (see the transient test below), and the retry of
+    // every second query would land on an odd one and pass.
+    name: 'prometheus partial (every second query answers 500)',
     source: 'prometheus',
     fault: () =>
       everyNth(
         2,
         isQuery,
         faults.json(
-          '{"status":"error","errorType":"unavailable","error":"overloaded"}',
-          503,
+          '{"status":"error","errorType":"internal","error":"query failed"}',
+          500,
         ),
       ),
     affected: needing('prometheus'),
     reason:
-      /prometheus source .*catalog entry '.*'.*: Prometheus rejected the query \(unavailable\): overloaded/,
+      /prometheus source .*catalog entry '.*'.*: Prometheus rejected the query \(internal\): query failed/,
   },
   {
     name: 'kubernetes unreachable (connection closed)',
@@ -418,6 +420,27 @@ describe('fault matrix', () => {
     },
     20_000,
   );
+
+  it('rides out a transient 503 by retrying: the report stays fresh', async () => {
+    await refresh();
+    // Each of the first three queries answers 503 once; their retries pass.
+    let failed = 0;
+    proxies.prometheus.setFault(req =>
+      isQuery(req.url) && failed++ < 3
+        ? {
+            type: 'respond',
+            status: 503,
+            body: '{"status":"error","errorType":"unavailable","error":"restarting"}',
+          }
+        : undefined,
+    );
+    const result = await refresh();
+    expect(result.clusters[0]).toEqual({ name: 'demo', ok: true });
+    expect(failed).toBeGreaterThanOrEqual(3);
+    const r = await report();
+    expect(r.stale).toBe(false);
+    expect(statuses(r)['health.golden-signals']).toBe('pass');
+  });
 
   // The rows above recover into the next row's good run; this checks the last one.
   it('is fresh again once the last fault is switched off', async () => {

@@ -140,6 +140,7 @@ describe('readMeshConfig', () => {
           concurrency: 4,
           shards: 4,
           recordingRules: 'auto',
+          retries: 2,
         },
         tracing: {
           type: 'jaeger',
@@ -206,6 +207,7 @@ describe('readMeshConfig', () => {
       concurrency: 4,
       shards: 4,
       recordingRules: 'auto',
+      retries: 2,
     });
     // Shards follow the concurrency unless set.
     expect(

@@ -109,6 +109,7 @@ const clusterSchema = z
         concurrency: z.number().int().min(1).max(8).optional(),
         shards: z.number().int().min(1).max(32).optional(),
         recordingRules: z.union([z.literal('auto'), z.boolean()]).optional(),
+        retries: z.number().int().min(0).max(5).optional(),
       })
       .strict()
       .optional(),
@@ -167,6 +168,8 @@ export interface ClusterConfig {
     /** Namespace shards per catalog query; 1: none. */
     shards: number;
     recordingRules: 'auto' | boolean;
+    /** Retries of a refused connection or a 502/503/504, with backoff and jitter. */
+    retries: number;
   };
   /** Defaults applied, `dir` made absolute. */
   tracing?: TracingConfig;
@@ -281,6 +284,7 @@ export function readMeshConfig(
             concurrency: c.prometheus.concurrency ?? 4,
             shards: c.prometheus.shards ?? c.prometheus.concurrency ?? 4,
             recordingRules: c.prometheus.recordingRules ?? 'auto',
+            retries: c.prometheus.retries ?? 2,
           }
         : undefined,
       tracing: c.tracing && {

@@ -12,6 +12,7 @@ import {
 import { ClusterConfig } from '../config';
 import { KubernetesApiSource } from '../sources/kubernetes/KubernetesApiSource';
 import { ManifestsDirSource } from '../sources/kubernetes/ManifestsDirSource';
+import { DEFAULT_RETRY } from '../sources/http';
 import { PrometheusClient } from '../sources/prometheus/PrometheusClient';
 import { PrometheusSource } from '../sources/prometheus/PrometheusSource';
 import { createTracingSource } from '../sources/tracing/createTracingSource';
@@ -100,6 +101,7 @@ export function createClusterSourcesFactory(
           url: prometheus.url,
           headers: prometheus.headers,
           timeoutMs: prometheus.timeoutMs,
+          retry: { ...DEFAULT_RETRY, retries: prometheus.retries },
         })
       : undefined;
     return {

@@ -49,3 +49,57 @@ function codeOf(err: ErrorLike | undefined): string | undefined {
 function textOf(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
 }
+
+/** Bounded retries with exponential backoff and full jitter. */
+export interface RetryPolicy {
+  /** Tries after the first one. 0 turns retrying off. */
+  retries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  retries: 2,
+  baseDelayMs: 200,
+  maxDelayMs: 2_000,
+};
+
+/**
+ * How long to wait before try `attempt` (1 for the first retry): a random time up to the
+ * exponential bound, so clients that failed together do not retry together.
+ */
+export function backoffMs(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  const bound = Math.min(
+    policy.maxDelayMs,
+    policy.baseDelayMs * 2 ** (attempt - 1),
+  );
+  return Math.floor(random() * bound);
+}
+
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Statuses that say "try again shortly": a proxy or the server is overloaded or restarting. */
+export function isTransientStatus(status: number): boolean {
+  return status === 502 || status === 503 || status === 504;
+}

@@ -4,7 +4,14 @@ import {
   VectorSample,
 } from '@mesh-readiness/plugin-mesh-node';
 import { z } from 'zod';
-import { describeFetchError } from '../http';
+import {
+  backoffMs,
+  DEFAULT_RETRY,
+  describeFetchError,
+  isTransientStatus,
+  RetryPolicy,
+  sleep,
+} from '../http';
 
 const sampleSchema = z.object({
   metric: z.record(z.string(), z.string()),
@@ -94,7 +101,14 @@ export interface PrometheusClientOptions {
   fetchFn?: typeof fetch;
   /** Ask Prometheus for its query statistics and add up its evaluation time. */
   collectStats?: boolean;
+  /** Retries of a refused connection or a 502/503/504; `DEFAULT_RETRY` by default. */
+  retry?: RetryPolicy;
+  /** For tests: the jitter's random source. */
+  random?: () => number;
 }
+
+/** `requestOnce`'s answer when the request should be tried again. */
+const RETRY = Symbol('retry');
 
 /**
  * A small client for the Prometheus HTTP API's instant queries. Every answer is
@@ -103,6 +117,7 @@ export interface PrometheusClientOptions {
  */
 export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
   private readonly fetchFn: typeof fetch;
+  private readonly random: () => number;
   /** Requests sent, for the benchmark. */
   requests = 0;
   /** Milliseconds Prometheus itself spent evaluating, with `collectStats`. */
@@ -112,6 +127,7 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
 
   constructor(private readonly options: PrometheusClientOptions) {
     this.fetchFn = options.fetchFn ?? fetch;
+    this.random = options.random ?? Math.random;
   }
 
   async instantQuery(
@@ -248,6 +264,28 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
       signal?: AbortSignal;
     } = {},
   ): Promise<{ status: number; body: unknown }> {
+    const policy = this.options.retry ?? DEFAULT_RETRY;
+    // A refused or reset connection and a 502/503/504 are often over in a moment: try
+    // again a few times, with backoff and jitter, within the caller's signal.
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0)
+        await sleep(backoffMs(attempt, policy, this.random), init.signal);
+      const last = attempt >= policy.retries;
+      const answer = await this.requestOnce(path, init, last);
+      if (answer !== RETRY) return answer;
+    }
+  }
+
+  private async requestOnce(
+    path: string,
+    init: {
+      method?: string;
+      body?: URLSearchParams;
+      headers?: Record<string, string>;
+      signal?: AbortSignal;
+    },
+    last: boolean,
+  ): Promise<{ status: number; body: unknown } | typeof RETRY> {
     if (init.signal?.aborted) throw abortReason(init.signal);
     this.requests += 1;
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
@@ -267,12 +305,15 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
       if (init.signal?.aborted && !timeout.aborted) {
         throw abortReason(init.signal);
       }
+      // A timeout already spent its time: only connection failures are retried.
+      if (!last && !timeout.aborted) return RETRY;
       throw new Error(
         `Prometheus at ${this.options.url} is unreachable: ${describeFetchError(
           e,
         )}`,
       );
     }
+    if (!last && isTransientStatus(response.status)) return RETRY;
     const t = performance.now();
     try {
       return { status: response.status, body: JSON.parse(text) };
