@@ -1,7 +1,11 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
+import {
+  NotFoundError,
+  ServiceUnavailableError,
+  stringifyError,
+} from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ANNOTATION_KUBERNETES_ID,
@@ -252,7 +256,9 @@ export class MeshCollector {
       }
     }
     await timed('saveSnapshots', () =>
-      Promise.all(fresh.map(snapshot => stores.snapshots.save(snapshot))),
+      this.storing('saveSnapshots', () =>
+        Promise.all(fresh.map(snapshot => stores.snapshots.save(snapshot))),
+      ),
     );
     const snapshots: ClusterSnapshot[] = config.clusters.map(
       c =>
@@ -333,15 +339,58 @@ export class MeshCollector {
     const reports = fresh.map(r =>
       carryForward(r, previous.get(r.entityRef.toLocaleLowerCase('en-US'))),
     );
-    await timed('saveReports', () => stores.reports.saveReports(reports));
-    await timed('saveHistory', async () => {
-      await stores.history.record(reports);
-      await stores.history.prune(
-        dayOf(now.toISOString()),
-        config.history.retentionDays,
-      );
-    });
+    // One transaction: the run's reports are all stored, or none are.
+    await timed('saveReports', () =>
+      this.storing('saveReports', () => stores.reports.saveReports(reports)),
+    );
+    await timed('saveHistory', () =>
+      this.storing('saveHistory', async () => {
+        await stores.history.record(reports);
+        await stores.history.prune(
+          dayOf(now.toISOString()),
+          config.history.retentionDays,
+        );
+      }),
+    );
     return reports;
+  }
+
+  /**
+   * Runs one write of the store. When the database fails it, the run ends there with a
+   * 503: what was stored before is still served, and the next run (scheduled or
+   * requested) writes everything again. The database's own error, which names tables and
+   * SQL, goes to the log only; the answer carries its kind and code.
+   */
+  private async storing<T>(step: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (e) {
+      this.options.logger.error(
+        `Mesh collection could not store its results (${step}); the next run retries: ${stringifyError(
+          e,
+        )}`,
+        e instanceof Error ? e : undefined,
+      );
+      const { code } = (e ?? {}) as { code?: unknown };
+      const cause = new Error(
+        `the database failed the write${
+          typeof code === 'string' || typeof code === 'number'
+            ? ` (${code})`
+            : ''
+        }`,
+      );
+      // pg names its errors `error`; the class says more (DatabaseError, SqliteError).
+      cause.name = e instanceof Error ? e.constructor.name : 'Error';
+      delete cause.stack;
+      throw new ServiceUnavailableError(
+        `Storing the results of the mesh collection failed at ${step}; ${
+          step === 'saveHistory'
+            ? "this run's reports are stored but not their history point"
+            : 'the reports stored before are still served'
+        } and the next run retries`,
+        cause,
+      );
+    }
   }
 
   private async getEntity(entityRef: string): Promise<Entity> {
