@@ -34,6 +34,7 @@ import {
 } from './snapshotCluster';
 import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { setMaxListeners } from 'node:events';
 
 const ENTITY_FIELDS = [
   'kind',
@@ -212,6 +213,8 @@ export class MeshCollector {
     // aborted and fails with it, so its checks are unknown and the reports stale (the
     // usual failed-source path), instead of the run hanging behind a dead back end.
     const deadline = new AbortController();
+    // Every fetch of the run listens to this one signal: more than Node's default of 10.
+    setMaxListeners(0, deadline.signal);
     const timer = setTimeout(
       () =>
         deadline.abort(

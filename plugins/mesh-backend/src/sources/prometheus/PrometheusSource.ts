@@ -16,6 +16,7 @@ import {
   RecordingRulesMode,
 } from './recordingRules';
 import { planShards, shardMatcher, splitInRuns } from './shards';
+import { setMaxListeners } from 'node:events';
 
 export { shardMatcher } from './shards';
 export type { RecordingRulesMode } from './recordingRules';
@@ -100,6 +101,8 @@ export class PrometheusSource implements MetricsSource {
     // gives up) the others are cancelled: queued ones are never sent, and the ones in
     // flight release their connections instead of running on to their own timeouts.
     const run = new AbortController();
+    // Every fetch of the run listens to this one signal: more than Node's default of 10.
+    setMaxListeners(0, run.signal);
     const signal = options.signal
       ? AbortSignal.any([run.signal, options.signal])
       : run.signal;
