@@ -27,6 +27,26 @@ async function refresh(backend: TestBackend, body: object = {}) {
     .send(body);
 }
 
+/** The demo catalog on the demo manifests alone (no Prometheus), with a fresh store. */
+function startManifestsOnly(
+  mesh: Record<string, unknown> = {},
+  features?: Parameters<typeof startMeshBackend>[0]['features'],
+) {
+  return startMeshBackend({
+    entities: demo.entities,
+    mesh: {
+      ...mesh,
+      clusters: [
+        {
+          name: 'demo',
+          kubernetes: { manifestsDir: demo.clusters[0].kubernetesDir },
+        },
+      ],
+    },
+    features,
+  });
+}
+
 /** The demo catalog on a real Prometheus and the demo manifests, with a fresh store. */
 async function startDemo() {
   const end = Math.floor(Date.now() / 1000);
@@ -268,18 +288,7 @@ describe('mesh API with mesh.requireAuth: false', () => {
   let backend: TestBackend;
 
   beforeAll(async () => {
-    backend = await startMeshBackend({
-      entities: demo.entities,
-      mesh: {
-        requireAuth: false,
-        clusters: [
-          {
-            name: 'demo',
-            kubernetes: { manifestsDir: demo.clusters[0].kubernetesDir },
-          },
-        ],
-      },
-    });
+    backend = await startManifestsOnly({ requireAuth: false });
   }, 60_000);
 
   afterAll(async () => {
@@ -317,18 +326,7 @@ describe('mesh API: a report too old to be current', () => {
   let backend: TestBackend;
 
   beforeAll(async () => {
-    backend = await startMeshBackend({
-      entities: demo.entities,
-      mesh: {
-        staleAfter: { seconds: 1 },
-        clusters: [
-          {
-            name: 'demo',
-            kubernetes: { manifestsDir: demo.clusters[0].kubernetesDir },
-          },
-        ],
-      },
-    });
+    backend = await startManifestsOnly({ staleAfter: { seconds: 1 } });
   }, 60_000);
 
   afterAll(async () => {
@@ -352,19 +350,10 @@ describe('mesh API: a report too old to be current', () => {
 });
 
 describe('mesh API: who may refresh, and how often', () => {
-  const cluster = () => ({
-    name: 'demo',
-    kubernetes: { manifestsDir: demo.clusters[0].kubernetesDir },
-  });
-
   it('refuses a refresh when the mesh.refresh permission is denied, and still serves reads', async () => {
-    const backend = await startMeshBackend({
-      entities: demo.entities,
-      mesh: { clusters: [cluster()] },
-      features: [
-        mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-      ],
-    });
+    const backend = await startManifestsOnly({}, [
+      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+    ]);
     try {
       const res = await refresh(backend);
       expect(res.status).toBe(403);
@@ -379,12 +368,8 @@ describe('mesh API: who may refresh, and how often', () => {
   });
 
   it('limits refreshes per user, not per service', async () => {
-    const backend = await startMeshBackend({
-      entities: demo.entities,
-      mesh: {
-        clusters: [cluster()],
-        refreshLimit: { requests: 2, per: { minutes: 1 } },
-      },
+    const backend = await startManifestsOnly({
+      refreshLimit: { requests: 2, per: { minutes: 1 } },
     });
     const as = (header: string) =>
       request(backend.server)
