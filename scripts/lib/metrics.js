@@ -60,6 +60,36 @@ function formatLabels(labels) {
 }
 
 /**
+ * Labels of a request as the caller's proxy reports it (`reporter="source"`). When the
+ * caller's Envoy failed the request itself it never picked a workload: `unknown`.
+ * @param {any} svc @param {string} code @param {string} flags @param {boolean} reachedWorkload
+ */
+function callerLabels(svc, code, flags, reachedWorkload) {
+  const caller = svc.sourceWorkload ?? 'istio-ingressgateway';
+  const callerNs = svc.sourceNamespace ?? 'istio-system';
+  return {
+    reporter: 'source',
+    source_workload: caller,
+    source_workload_namespace: callerNs,
+    destination_workload: reachedWorkload ? svc.workload : 'unknown',
+    destination_workload_namespace: reachedWorkload ? svc.namespace : 'unknown',
+    destination_service: `${svc.service ?? svc.workload}.${
+      svc.namespace
+    }.svc.cluster.local`,
+    destination_service_name: svc.service ?? svc.workload,
+    destination_service_namespace: svc.namespace,
+    request_protocol: 'http',
+    response_code: code,
+    response_flags: flags,
+    connection_security_policy: 'unknown',
+    job: 'kubernetes-pods',
+    namespace: callerNs,
+    pod: `${caller}-0`,
+    instance: `${caller}-0:15020`,
+  };
+}
+
+/**
  * Expands a spec into series definitions: each has a family, a name, labels and a rate
  * per second (so value(t) = rate × elapsed seconds).
  * @param {any} spec
@@ -160,26 +190,7 @@ function seriesOf(spec) {
       const f = /** @type {{share: number, flags: string}} */ (failure);
       family('istio_requests', 'counter').series.push({
         name: 'istio_requests_total',
-        labels: {
-          reporter: 'source',
-          source_workload: svc.sourceWorkload ?? 'istio-ingressgateway',
-          source_workload_namespace: svc.sourceNamespace ?? 'istio-system',
-          destination_workload: 'unknown',
-          destination_workload_namespace: 'unknown',
-          destination_service: `${svc.service ?? svc.workload}.${
-            svc.namespace
-          }.svc.cluster.local`,
-          destination_service_name: svc.service ?? svc.workload,
-          destination_service_namespace: svc.namespace,
-          request_protocol: 'http',
-          response_code: code,
-          response_flags: f.flags,
-          connection_security_policy: 'unknown',
-          job: 'kubernetes-pods',
-          namespace: svc.sourceNamespace ?? 'istio-system',
-          pod: `${svc.sourceWorkload ?? 'istio-ingressgateway'}-0`,
-          instance: `${svc.sourceWorkload ?? 'istio-ingressgateway'}-0:15020`,
-        },
+        labels: callerLabels(svc, code, f.flags, false),
         rate: (svc.rps ?? 0) * f.share,
       });
     }
@@ -300,31 +311,10 @@ function seriesOf(spec) {
     ) {
       // The caller's proxy sees the same requests; merging keeps the higher count per
       // code, so the figures do not double.
-      const caller = svc.sourceWorkload ?? 'istio-ingressgateway';
-      const callerNs = svc.sourceNamespace ?? 'istio-system';
       for (const [code, share] of Object.entries(responses)) {
         family('istio_requests', 'counter').series.push({
           name: 'istio_requests_total',
-          labels: {
-            reporter: 'source',
-            source_workload: caller,
-            source_workload_namespace: callerNs,
-            destination_workload: svc.workload,
-            destination_workload_namespace: svc.namespace,
-            destination_service: `${svc.service ?? svc.workload}.${
-              svc.namespace
-            }.svc.cluster.local`,
-            destination_service_name: svc.service ?? svc.workload,
-            destination_service_namespace: svc.namespace,
-            request_protocol: 'http',
-            response_code: code,
-            response_flags: '-',
-            connection_security_policy: 'unknown',
-            job: 'kubernetes-pods',
-            namespace: callerNs,
-            pod: `${caller}-0`,
-            instance: `${caller}-0:15020`,
-          },
+          labels: callerLabels(svc, code, '-', true),
           rate: ((svc.rps ?? 0) * Number(share)) / total,
         });
       }

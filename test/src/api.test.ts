@@ -72,17 +72,24 @@ async function startDemo() {
   return { prometheus, backend };
 }
 
-describe('mesh API before any collection of checkout', () => {
-  let prometheus: Awaited<ReturnType<typeof startPrometheus>>;
-  let backend: TestBackend;
-
+/** Starts the demo (startDemo) for the enclosing describe and stops it after. */
+function useDemo() {
+  const run = {} as Awaited<ReturnType<typeof startDemo>>;
   beforeAll(async () => {
-    ({ prometheus, backend } = await startDemo());
+    Object.assign(run, await startDemo());
   }, 120_000);
-
   afterAll(async () => {
-    await backend?.stop();
-    await prometheus?.stop();
+    await run.backend?.stop();
+    await run.prometheus?.stop();
+  });
+  return run;
+}
+
+describe('mesh API before any collection of checkout', () => {
+  const demoRun = useDemo();
+  let backend: TestBackend;
+  beforeAll(() => {
+    backend = demoRun.backend;
   });
 
   it('rejects requests without a Backstage principal', async () => {
@@ -206,16 +213,10 @@ describe('mesh API before any collection of checkout', () => {
 });
 
 describe('mesh API when Prometheus goes away', () => {
-  let prometheus: Awaited<ReturnType<typeof startPrometheus>>;
+  const demoRun = useDemo();
   let backend: TestBackend;
-
-  beforeAll(async () => {
-    ({ prometheus, backend } = await startDemo());
-  }, 120_000);
-
-  afterAll(async () => {
-    await backend?.stop();
-    await prometheus?.stop();
+  beforeAll(() => {
+    backend = demoRun.backend;
   });
 
   it('keeps the last good data, marks the report stale and keeps the day’s good history point when Prometheus goes away', async () => {
@@ -229,7 +230,7 @@ describe('mesh API when Prometheus goes away', () => {
     const goodRps = good.health.requestsPerSecond;
     expect(goodRps).toBeGreaterThan(0);
 
-    await prometheus.stop();
+    await demoRun.prometheus.stop();
     const res = await refresh(backend);
     expect(res.status).toBe(200);
     expect(res.body.clusters[0].ok).toBe(false);
