@@ -9,7 +9,11 @@ export const ANNOTATION_KUBERNETES_CLUSTER = 'backstage.io/kubernetes-cluster';
 /** This plugin's own annotations. */
 export const ANNOTATION_LATENCY_BUDGET_P99 =
   'servicemesh/latency-budget-p99-ms';
+/** Check ids to waive, comma-separated; needs a reason, may have an end date. */
 export const ANNOTATION_WAIVE = 'servicemesh/waive';
+export const ANNOTATION_WAIVE_REASON = 'servicemesh/waive-reason';
+/** `YYYY-MM-DD`: the last day the waiver applies. */
+export const ANNOTATION_WAIVE_UNTIL = 'servicemesh/waive-until';
 
 /** The annotations that map an entity to workloads; one of them is required. */
 export const MAPPING_ANNOTATIONS = [

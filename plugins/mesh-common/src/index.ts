@@ -8,3 +8,6 @@ export * from './checks';
 export * from './annotations';
 export * from './readiness';
 export * from './permissions';
+export * from './attestations';
+export * from './sections';
+export * from './client';

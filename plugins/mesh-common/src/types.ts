@@ -3,13 +3,18 @@
  * Field names and meanings follow DESIGN.md ("Contracts"); add fields, never rename them.
  */
 
-/** Outcome of one readiness check. `unknown` always carries its reason in `summary`. */
+/**
+ * Outcome of one readiness check. `unknown` always carries its reason in `summary`.
+ * `waived` is never an outcome of a check: a report shows it for a check that an
+ * annotation waived, with the real status in `evidence.waived.status` (see `CheckWaiver`).
+ */
 export type CheckStatus =
   | 'pass'
   | 'warn'
   | 'fail'
   | 'unknown'
-  | 'not-applicable';
+  | 'not-applicable'
+  | 'waived';
 
 /** A service mesh the plugin understands. */
 export type MeshName = 'istio' | 'linkerd';
@@ -55,6 +60,17 @@ export interface CheckDefinition {
   sources: SourceKind[];
   /** Answered by a person in the UI rather than computed. */
   attested?: boolean;
+  /**
+   * Weight in the score (critical 3, high 2, medium 1) and the checks that decide the
+   * level. Optional for adopters' checks, which count as `medium` without it; the
+   * config `mesh.severities` overrides any check's.
+   */
+  severity?: CheckSeverity;
+  /**
+   * The line of the production checklist's twelve (`CHECKLIST`) this check gives a
+   * verdict on, for coverage. A check without one covers no line.
+   */
+  checklistItem?: ChecklistItemId;
 }
 
 export interface CheckResult {
@@ -65,6 +81,10 @@ export interface CheckResult {
   summary: string;
   evidence: Record<string, unknown>;
   remediation?: string;
+  /** The check's severity as scored (definition, then `mesh.severities`). */
+  severity?: CheckSeverity;
+  /** The checklist line this check covers (see `CheckDefinition.checklistItem`). */
+  checklistItem?: ChecklistItemId;
 }
 
 export interface WorkloadSummary {
@@ -147,13 +167,21 @@ export interface Readiness {
   level: ReadinessLevel;
   passed: number;
   applicable: number;
+  /** How many of the checklist's lines have a verdict for this entity. */
+  coverage?: Coverage;
 }
 
+/**
+ * `not-meshed`: no pod of the entity's workloads runs a proxy or is in ambient.
+ * `production-ready`: score ≥ 90, no `fail`, no `unknown` among critical checks.
+ * `almost-ready`: score ≥ 70, no critical check failing. `not-ready`: the rest.
+ * `unmapped`: the entity has no mapping annotations.
+ */
 export type ReadinessLevel =
   | 'production-ready'
-  | 'nearly-ready'
-  | 'in-progress'
+  | 'almost-ready'
   | 'not-ready'
+  | 'not-meshed'
   | 'unmapped';
 
 export interface MeshReport {
@@ -171,6 +199,32 @@ export interface MeshReport {
   checks: CheckResult[];
   readiness: Readiness;
   sources: SourceStatus[];
+  /**
+   * What the report could not honour in the entity's annotations, e.g. a waiver of an
+   * unknown check id, without a reason, or expired. Shown, never silently dropped.
+   */
+  problems?: ReportProblem[];
+  /**
+   * Links out to the tools the team already uses (Kiali, Linkerd viz, Grafana, the
+   * tracing UI), one per configured template (`mesh.links`) and workload, filled in with
+   * the workload's validated cluster, namespace and name.
+   */
+  links?: ReportLink[];
+}
+
+/** The tools `mesh.links` has URL templates for. */
+export type ReportLinkTool = 'kiali' | 'linkerdViz' | 'grafana' | 'tracing';
+
+/** One link out, to one workload (or its namespace) in one tool. */
+export interface ReportLink {
+  tool: ReportLinkTool;
+  /** What a person reads, e.g. `Kiali: checkout (shop)`. */
+  title: string;
+  url: string;
+  cluster: string;
+  namespace: string;
+  /** Absent for a namespace-wide link. */
+  workload?: string;
 }
 
 export interface RefreshResponse {
@@ -188,6 +242,19 @@ export interface HistoryPoint {
   score: number;
   level: ReadinessLevel;
   statuses: Record<string, CheckStatus>;
+  /**
+   * The day's golden signals as the day's latest report measured them, for sparklines.
+   * Absent on days recorded before the figures were kept.
+   */
+  health?: HistoryHealth;
+}
+
+/** The golden-signal figures kept per day in history. */
+export interface HistoryHealth {
+  requestsPerSecond: number | null;
+  /** 0..1 */
+  successRate: number | null;
+  latencyMs: LatencySummary;
 }
 
 export interface HistoryResponse {
@@ -207,3 +274,263 @@ export const MESH_ERROR_CODES = {
 
 export type MeshErrorCode =
   (typeof MESH_ERROR_CODES)[keyof typeof MESH_ERROR_CODES];
+
+/* ---- Fleet scorecard (issue 10): GET /v1/scorecard, /rollups, /summary, /v1/history/rollups ---- */
+
+/** One row of the fleet scorecard: an entity's latest stored report, flattened. */
+export interface ScorecardRow {
+  entityRef: string;
+  kind: string;
+  title: string;
+  /** The owner as an entity ref (usually a group), '' when the entity names none. */
+  owner: string;
+  /** The System the entity is `partOf`, as an entity ref, or ''. */
+  system: string;
+  /** The Domain of that System (the System's `spec.domain`), or ''. */
+  domain: string;
+  namespaces: string[];
+  clusters: string[];
+  provider: MeshProvider;
+  dataPlane: DataPlaneMode;
+  score: number;
+  level: string;
+  /** Checklist lines with a verdict or an attestation, when the report says. */
+  coverage: { covered: number; total: number } | null;
+  stale: boolean;
+  generatedAt: string;
+  /** The status of every check, by check id. */
+  checks: Record<string, CheckStatus | 'waived'>;
+}
+
+/** The columns the scorecard sorts by (`sort=`). */
+export const SCORECARD_SORT_COLUMNS = [
+  'entityRef',
+  'title',
+  'kind',
+  'owner',
+  'system',
+  'domain',
+  'namespaces',
+  'clusters',
+  'provider',
+  'dataPlane',
+  'score',
+  'level',
+  'coverage',
+  'stale',
+  'generatedAt',
+] as const;
+
+export type ScorecardSortColumn = (typeof SCORECARD_SORT_COLUMNS)[number];
+
+export interface ScorecardPage {
+  rows: ScorecardRow[];
+  /** Rows matching the filters that the caller may see. */
+  total: number;
+  limit: number;
+  offset: number;
+  /** Pass as `cursor=` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** What a roll-up groups by: ownedBy → group, partOf → system, the system's domain. */
+export const SCORECARD_ROLLUP_BY = [
+  'group',
+  'system',
+  'domain',
+  'namespace',
+  'cluster',
+] as const;
+
+export type ScorecardRollupBy = (typeof SCORECARD_ROLLUP_BY)[number];
+
+export interface ScorecardRollup {
+  /** The group, system or domain ref, the namespace or the cluster; '' for none. */
+  key: string;
+  entities: number;
+  averageScore: number;
+  /** Share (0..1) of the entities at each level. */
+  levels: Record<string, number>;
+  /** The checks failing on the most entities, most first (at most five). */
+  worstChecks: { id: string; failing: number; warning: number }[];
+  /** Rollout progress: workloads whose every pod runs in the mesh, out of all. */
+  rollout: {
+    meshedWorkloads: number;
+    workloads: number;
+    meshedPods: number;
+    pods: number;
+  };
+}
+
+export interface ScorecardRollupsResponse {
+  by: ScorecardRollupBy;
+  rollups: ScorecardRollup[];
+}
+
+export interface ScorecardSummary {
+  entities: number;
+  levels: Record<string, number>;
+  stale: number;
+  sidecars: {
+    count: number;
+    measured: number;
+    requested: { cpuCores: number; memoryBytes: number };
+    used: { cpuCores: number; memoryBytes: number };
+  };
+  /** Application HTTP series kept beside the mesh's own (double instrumentation). */
+  doubleInstrumentation: { appSeries: number; estimatedBytes: number };
+  /** Median of the entities' trace propagation ratios; null when none was measured. */
+  medianPropagationRatio: number | null;
+}
+
+/** One day of a roll-up key (e.g. a group's) for trends. */
+export interface RollupHistoryPoint {
+  day: string;
+  entities: number;
+  averageScore: number;
+  levels: Record<string, number>;
+  meshedWorkloads: number;
+  workloads: number;
+}
+
+export interface RollupHistoryResponse {
+  by: ScorecardRollupBy;
+  key: string;
+  days: number;
+  points: RollupHistoryPoint[];
+}
+
+/** `GET /v1/history/fleet?days=`: the whole fleet's readiness per day, for the trend chart. */
+export interface FleetHistoryResponse {
+  days: number;
+  points: RollupHistoryPoint[];
+}
+
+/** How much a check weighs in the score, and whether it decides the level. */
+export type CheckSeverity = 'critical' | 'high' | 'medium';
+
+/** The lines of the reference document's production checklist, in its order. */
+export type ChecklistItemId =
+  | 'rollout'
+  | 'stateful'
+  | 'sidecar-resources'
+  | 'authorization'
+  | 'control-plane-ha'
+  | 'cert-rotation'
+  | 'upgrade-runbook'
+  | 'metrics'
+  | 'trace-propagation'
+  | 'egress'
+  | 'on-call'
+  | 'mesh-how-to';
+
+/**
+ * One checklist line for one entity: `covered` when one of its checks has a verdict
+ * (pass, warn or fail, an attested check included), `not-applicable` when all of its
+ * checks are, `uncovered` otherwise (unknown, waived, or no check serves it).
+ */
+export interface CoverageLine {
+  id: ChecklistItemId;
+  text: string;
+  state: 'covered' | 'uncovered' | 'not-applicable';
+  /** The checks that serve the line. */
+  checks: string[];
+}
+
+/** `covered` of `total` lines; lines that do not apply to the entity are not in `total`. */
+export interface Coverage {
+  covered: number;
+  total: number;
+  lines: CoverageLine[];
+}
+
+/**
+ * A check waived by the annotation `servicemesh/waive`, in `evidence.waived` of a check
+ * whose status is `waived`. The real status stays here; the check leaves the score.
+ */
+export interface CheckWaiver {
+  status: Exclude<CheckStatus, 'waived'>;
+  reason: string;
+  /** `YYYY-MM-DD`, the last day the waiver applies. */
+  until?: string;
+  /** Who waived it, for a waiver made through the API (an annotation has no author). */
+  by?: string;
+  /** When, for a waiver made through the API (ISO time). */
+  at?: string;
+  /** Where it comes from: the entity's annotations, or `POST /v1/waivers`. */
+  origin?: 'annotation' | 'api';
+}
+
+/**
+ * A waiver made through the API (`POST /v1/waivers`), next to the annotation waivers.
+ * Needs the permission `mesh.waiver.manage`; a reason is required, an end day optional.
+ */
+export interface Waiver {
+  id: string;
+  entityRef: string;
+  checkId: string;
+  reason: string;
+  /** `YYYY-MM-DD`, the last day it applies; absent: until withdrawn. */
+  until?: string;
+  /** The user entity ref of who waived. */
+  createdBy: string;
+  /** ISO time. */
+  createdAt: string;
+}
+
+/** `POST /v1/waivers`. */
+export interface CreateWaiverRequest {
+  entityRef: string;
+  checkId: string;
+  reason: string;
+  until?: string;
+}
+
+/** `GET /v1/waivers?entityRef=`. */
+export interface WaiversResponse {
+  entityRef: string;
+  waivers: Waiver[];
+}
+
+/** Something in the entity's annotations the report could not honour. */
+export interface ReportProblem {
+  annotation: string;
+  message: string;
+}
+
+/**
+ * A person's word for a checklist line no machine can see (`operations.runbook`,
+ * `operations.on-call`, the "rotation tested" part of `control-plane.certificates`).
+ * Made for an entity, or for a Group or System: then it applies to the entities the
+ * group owns or the system holds.
+ */
+export interface Attestation {
+  id: string;
+  /** The entity attested for: a component, or a group or system whose entities it covers. */
+  entityRef: string;
+  checkId: string;
+  note: string;
+  /** The runbook, the drill's write-up, the training record. */
+  link?: string;
+  /** The user entity ref of who attested. */
+  createdBy: string;
+  /** ISO time. */
+  createdAt: string;
+  /** ISO time after which the attestation no longer counts. */
+  expiresAt: string;
+}
+
+/** `POST /v1/attestations`. */
+export interface CreateAttestationRequest {
+  entityRef: string;
+  checkId: string;
+  note: string;
+  link?: string;
+  expiresInDays: number;
+}
+
+/** `GET /v1/attestations?entityRef=`: those made for the entity, its owner and its system. */
+export interface AttestationsResponse {
+  entityRef: string;
+  attestations: Attestation[];
+}

@@ -1,5 +1,6 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  Attestation,
   CheckDefinition,
   CheckStatus,
   HealthSummary,
@@ -13,6 +14,7 @@ import {
 } from './snapshot/metrics';
 import { MetricsData } from './snapshot/queryCatalog';
 import { ClusterSnapshot } from './snapshot/snapshot';
+import { TracingData } from './snapshot/tracing';
 import {
   InjectionDecision,
   NamespaceFacts,
@@ -66,6 +68,75 @@ export interface EntityHealth extends HealthSummary {
   signal: 'l7' | 'l4' | 'none';
 }
 
+/**
+ * Thresholds of the built-in checks, as data (`mesh.checks` in app-config). A check reads
+ * its own part; the defaults are those the checklist and the tools it cites use.
+ */
+export interface CheckSettings {
+  sidecarScope: {
+    /** Clusters with more Services than this need a Sidecar resource (Istio). */
+    minServices: number;
+  };
+  controlPlane: {
+    /** istiod's config push p99 (`pilot_proxy_convergence_time`) above this is slow. */
+    convergenceP99Seconds: number;
+  };
+  certificates: {
+    /** Days before expiry from which a mesh certificate is `warn` (`linkerd check`: 60). */
+    warnDays: number;
+    /** Days before expiry from which it is `fail`. */
+    failDays: number;
+  };
+  tracePropagation: {
+    /** Outbound proxy spans needed before a propagation ratio is judged. */
+    minSamples: number;
+  };
+  rollout: {
+    /** Days after a workload's proxies first appear during which it is compared. */
+    comparisonDays: number;
+    /** A p99 latency this many percent above the unmeshed one is a regression. */
+    maxP99IncreasePercent: number;
+    /** An error rate this many percentage points above the unmeshed one is a regression. */
+    maxErrorRateIncreasePoints: number;
+  };
+  links: {
+    /**
+     * The tracing UI's URL for one trace, `{traceId}` filled in (`mesh.links.tracing`),
+     * for evidence that names traces.
+     */
+    tracing?: string;
+  };
+}
+
+export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
+  sidecarScope: { minServices: 50 },
+  controlPlane: { convergenceP99Seconds: 1 },
+  certificates: { warnDays: 60, failDays: 14 },
+  tracePropagation: { minSamples: 20 },
+  rollout: {
+    comparisonDays: 7,
+    maxP99IncreasePercent: 20,
+    maxErrorRateIncreasePoints: 1,
+  },
+  links: {},
+};
+
+/**
+ * Where the entity is in the checklist's rollout step, "mesh it, compare meshed vs
+ * unmeshed metrics for a week": when its workloads were first seen meshed, and whether
+ * the run falls inside the comparison window (`mesh.checks.rollout.comparisonDays`).
+ */
+export interface EntityRollout {
+  /** ISO time the entity's workloads were first seen meshed, when it can be told. */
+  meshedSince?: string;
+  /** Where `meshedSince` comes from. */
+  source: 'history' | 'pods' | 'unknown';
+  /** The run's time is before `meshedSince` + comparisonDays. */
+  inComparisonWindow: boolean;
+  /** `meshedSince` + comparisonDays. */
+  windowEndsAt?: string;
+}
+
 /** Everything a check may read about one entity. Built once per entity per run. */
 export interface EntityContext {
   entityRef: string;
@@ -81,12 +152,29 @@ export interface EntityContext {
   traffic: EntityTraffic;
   /** Golden signals through the mesh, from the health calculator. */
   health: EntityHealth;
+  /** Check thresholds from config, defaults filled in. */
+  settings: CheckSettings;
+  /** The entity's rollout window, for the checks that treat it apart. */
+  rollout: EntityRollout;
+  /**
+   * The attestations that apply to the entity: made for it, its owner group or its
+   * system; expired ones included (a check says when they lapsed), newest first.
+   */
+  attestations: Attestation[];
+  /** The time attestations are judged at (ISO): the run's, never the check's clock. */
+  attestationsAsOf: string;
   /**
    * The metric series of the workload's cluster (every query catalog entry, typed), or
    * undefined when that cluster has no working Prometheus. Per-workload series are
    * keyed by `workloadKey(w)`.
    */
   metricsFor(w: EntityWorkload): MetricsData | undefined;
+  /**
+   * The traces sampled in the workload's cluster, or undefined when that cluster has no
+   * tracing back end or it failed (a partial answer counts: `problems` says what is
+   * missing).
+   */
+  tracingFor(w: EntityWorkload): TracingData | undefined;
 }
 
 /** `namespace/name`, the key of a workload in every per-workload metric series. */

@@ -16,3 +16,5 @@ export * from './snapshot/snapshot';
 export * from './checks';
 export * from './sources';
 export * from './extensions';
+export { ROLLOUT_BASELINE_OFFSET_DAYS } from './snapshot/queries/rollout';
+export type { AppHttpFigures } from './snapshot/queries/rollout';

@@ -46,6 +46,11 @@ export interface ServiceFacts {
   /** `ClusterIP`, `NodePort`, `LoadBalancer`, `ExternalName`. */
   type: string;
   labels: Record<string, string>;
+  /**
+   * Set when the Service has annotations (Linkerd reads `config.linkerd.io/opaque-ports`
+   * and `retry.linkerd.io/*` from them); absent otherwise and in older snapshots.
+   */
+  annotations?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -284,6 +289,8 @@ export interface ServerAuthorizationFacts {
 export interface LinkerdRouteFacts {
   ref: NamespacedRef;
   parentRefs: PolicyTargetRef[];
+  /** Set when the route has annotations (`retry.linkerd.io/*`, `timeout.linkerd.io/*`). */
+  annotations?: Record<string, string>;
 }
 
 export interface EgressNetworkFacts {
@@ -476,6 +483,8 @@ export interface ControlPlaneFacts {
   };
   /** PDBs selecting its pods. */
   disruptionBudgets: NamespacedRef[];
+  /** Names of its live pods, to tie per-pod control-plane metrics to it. */
+  podNames?: string[];
 }
 
 /** Cluster-wide mesh configuration, parsed from Services, PDBs and the mesh CRDs. */
@@ -509,6 +518,11 @@ export interface MeshConfigFacts {
   };
   /** istiod and the Linkerd control-plane Deployments (empty when workloads were not given). */
   controlPlanes: ControlPlaneFacts[];
+  /**
+   * Mesh CA certificates read from collected ConfigMaps (Linkerd's trust roots, Istio's
+   * root cert); absent in snapshots stored before they were read.
+   */
+  certificates?: MeshCertificateFacts[];
   /** Objects skipped as malformed, as `Kind namespace/name: why`. */
   problems: string[];
 }
@@ -541,4 +555,22 @@ export interface WorkloadMeshFacts {
     /** EgressNetworks of its namespace and of the global egress namespace. */
     egressNetworks: EgressNetworkFacts[];
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// Mesh certificates
+
+/** A CA certificate of the mesh, parsed by the fact builder (checks never parse X.509). */
+export interface MeshCertificateFacts {
+  mesh: MeshName;
+  /** `trust-anchor` (Linkerd), `issuer` (Linkerd), `root` (Istio's CA root). */
+  role: 'trust-anchor' | 'issuer' | 'root';
+  /** The object and key it was read from. */
+  source: NamespacedRef;
+  key: string;
+  subject?: string;
+  /** ISO time the certificate stops being valid; absent when it did not parse. */
+  notAfter?: string;
+  /** Why it could not be read, when it could not. */
+  problem?: string;
 }

@@ -1,122 +1,40 @@
 import {
-  LatencyBucket,
   Reporter,
   ReporterLatency,
-  RequestProtocol,
   RequestRate,
   ScrapedProxies,
   SourceReportedRequest,
   TcpTraffic,
-  VectorSample,
   WorkloadKey,
   WorkloadSeries,
 } from './metrics';
+import {
+  MetricQuery,
+  bucketsOf,
+  defineQuery,
+  groupBy,
+  known,
+  normalizeCode,
+  protocolOf,
+  sel,
+  workloadKey,
+} from './queries/helpers';
+import { CONTROL_PLANE_QUERIES } from './queries/controlPlane';
+import { SECURITY_QUERIES } from './queries/security';
+import { OVERHEAD_QUERIES } from './queries/overhead';
+import { RESOURCE_QUERIES } from './queries/resources';
+import { INSTRUMENTATION_QUERIES } from './queries/instrumentation';
+import { ROLLOUT_QUERIES } from './queries/rollout';
 
-/**
- * The declarative query catalog: every metric the snapshot holds is one entry here, with
- * the PromQL that fetches it for a whole cluster (aggregated `by` workload labels, so the
- * number of queries never grows with the number of services) and the parser that turns
- * the answer into a typed field of `MetricsData.series`. Adding a metric check means one
- * entry here plus the check's own file. Metric and label names are
- * those of Istio's `istio_stats.cc`, ztunnel's `metrics.rs` and Linkerd's proxy-metrics
- * reference.
+export type { MetricQuery } from './queries/helpers';
+
+/*
+ * The catalog (QUERY_CATALOG below): every metric the snapshot holds is one entry, with
+ * the PromQL that fetches it for a whole cluster, aggregated by workload labels so the
+ * number of queries never grows with the number of services. Entries that serve one
+ * group of checks live in queries/<group>.ts and are spread in here.
  */
-export interface MetricQuery<T> {
-  /** The field of `MetricsData.series` the answer lands in. */
-  id: string;
-  description: string;
-  /**
-   * The label that holds the namespace the series belongs to. The runner shards a
-   * query by it (`<label>=~"ns1|ns2"`), and a recording rule keeps it.
-   */
-  namespaceLabel: string;
-  /**
-   * The PromQL, aggregated by workload labels. `matchers` are extra label matchers to
-   * put in every selector (a namespace shard), or the empty string.
-   */
-  promql(window: string, matchers: string): string;
-  /**
-   * The name of the recording rule that precomputes `promql(window, '')`, which the
-   * runner reads instead when Prometheus has it. The name carries the window, so a rule
-   * recorded for another window is never taken for this one. A changed `promql` means
-   * a changed rule: regenerate docs/prometheus/recording-rules.yaml (run the
-   * recordingRules test with MESH_WRITE_RULES=1).
-   */
-  recordingRule?(window: string): string;
-  /** Samples of every shard together, into the typed field. */
-  parse(samples: VectorSample[]): T;
-}
-
-function defineQuery<T>(query: MetricQuery<T>): MetricQuery<T> {
-  return query;
-}
-
-/** `a="b"` plus extra matchers, for a selector's braces. */
-function sel(base: string, matchers: string): string {
-  return matchers ? `${base},${matchers}` : base;
-}
-
-function groupBy<Row>(
-  samples: VectorSample[],
-  keyOf: (labels: Record<string, string>) => WorkloadKey | undefined,
-  rowOf: (sample: VectorSample) => Row | undefined,
-): WorkloadSeries<Row> {
-  const out: WorkloadSeries<Row> = {};
-  for (const s of samples) {
-    const key = keyOf(s.labels);
-    const row = key === undefined ? undefined : rowOf(s);
-    if (key === undefined || row === undefined) continue;
-    (out[key] ??= []).push(row);
-  }
-  return out;
-}
-
-const known = (v: string | undefined) => (v && v !== 'unknown' ? v : undefined);
-
-function workloadKey(
-  namespace: string | undefined,
-  name: string | undefined,
-): WorkloadKey | undefined {
-  const ns = known(namespace);
-  const wl = known(name);
-  return ns && wl ? `${ns}/${wl}` : undefined;
-}
-
-/** Istio's and Envoy's ways of saying "no response": reset, timeout, no upstream. */
-export function normalizeCode(code: string | undefined): string {
-  return !code || code === '0' || code === '-' ? '-' : code;
-}
-
-function protocolOf(value: string | undefined): RequestProtocol {
-  return value === 'grpc' || value === 'tcp' ? value : 'http';
-}
-
-function bucketsOf(
-  samples: VectorSample[],
-  keyOf: (labels: Record<string, string>) => WorkloadKey | undefined,
-  reporterOf: (labels: Record<string, string>) => Reporter,
-): WorkloadSeries<ReporterLatency> {
-  const out: WorkloadSeries<ReporterLatency> = {};
-  for (const s of samples) {
-    const key = keyOf(s.labels);
-    const le =
-      s.labels.le === '+Inf' ? Infinity : Number(s.labels.le ?? Number.NaN);
-    if (!key || Number.isNaN(le)) continue;
-    const reporter = reporterOf(s.labels);
-    const rows = (out[key] ??= []);
-    let row = rows.find(r => r.reporter === reporter);
-    if (!row) {
-      row = { reporter, buckets: [] };
-      rows.push(row);
-    }
-    const bucket: LatencyBucket | undefined = row.buckets.find(
-      b => b.le === le,
-    );
-    if (bucket) bucket.rate += s.value;
-    else row.buckets.push({ le, rate: s.value });
-  }
-  return out;
-}
+export { normalizeCode } from './queries/helpers';
 
 const istioDestination = (l: Record<string, string>) =>
   workloadKey(l.destination_workload_namespace, l.destination_workload);
@@ -359,6 +277,12 @@ export const QUERY_CATALOG = {
       return out;
     },
   }),
+  ...CONTROL_PLANE_QUERIES,
+  ...SECURITY_QUERIES,
+  ...OVERHEAD_QUERIES,
+  ...RESOURCE_QUERIES,
+  ...INSTRUMENTATION_QUERIES,
+  ...ROLLOUT_QUERIES,
 };
 
 export type QueryCatalog = typeof QUERY_CATALOG;

@@ -78,4 +78,10 @@ export interface TracingData {
   problems: string[];
   /** HTTP requests sent (files read, for the files source). */
   requests: number;
+  /**
+   * The trace service name the source took for Linkerd's proxies (its
+   * `linkerdProxyService` option), so analyses tie `linkerd-proxy` spans to workloads
+   * the same way. Absent: `linkerd-proxy`.
+   */
+  linkerdProxyService?: string;
 }

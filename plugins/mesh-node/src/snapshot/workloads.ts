@@ -12,6 +12,11 @@ export interface ContainerFacts {
   resources: ResourceRequirements;
   /** Container ports: name, number and protocol (`TCP` by default). */
   ports: { name?: string; containerPort: number; protocol: string }[];
+  /**
+   * The UID the container runs as: its own `securityContext.runAsUser`, else the pod's.
+   * Absent when neither sets it (the image's user applies, unknown here).
+   */
+  runAsUser?: number;
 }
 
 export interface ProxyInfo {
@@ -41,6 +46,8 @@ export interface PodFacts {
   proxy?: ProxyInfo;
   /** Captured by Istio ambient (ztunnel redirection). */
   ambient: boolean;
+  /** `metadata.creationTimestamp`, when the object carried it. */
+  createdAt?: string;
 }
 
 export interface WorkloadFacts {
@@ -68,6 +75,11 @@ export interface WorkloadFacts {
   hostNetwork: boolean;
   /** The pod template's service account (`default` when unset). */
   serviceAccountName: string;
+  /**
+   * The workload object's `metadata.creationTimestamp`, when it was seen and carried
+   * one (absent for workloads inferred from their pods).
+   */
+  createdAt?: string;
 }
 
 export interface NamespaceFacts {

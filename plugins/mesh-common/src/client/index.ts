@@ -1,0 +1,7 @@
+export { MeshApiClient } from './MeshApiClient';
+export type {
+  MeshApiClientOptions,
+  MeshEntityRef,
+  MeshScorecardFilters,
+  MeshScorecardQuery,
+} from './types';
