@@ -29,9 +29,35 @@ export interface Config {
      * When false, the read routes also answer unauthenticated requests. Defaults to true.
      */
     requireAuth?: boolean;
+    /** The Prometheus export, `GET /api/mesh/metrics`. */
+    metrics?: {
+      /**
+       * When true, `/metrics` answers without a token (an auth-policy exception for that
+       * path only), for a Prometheus that cannot send one. Defaults to false: a user or
+       * service token is required, as on every other route.
+       */
+      allowUnauthenticated?: boolean;
+      /**
+       * When true, `mesh_check_status` also has the 0 of every status that is not the
+       * current one (strict one-hot, 6 series per check and entity instead of 1).
+       * Defaults to false.
+       */
+      checkStatusZeros?: boolean;
+    };
+    /**
+     * Where the collection runs. With several replicas on one database, a deployment can
+     * keep collection off the replicas that serve reads: `enabled: false` on those, true
+     * (the default) on one or more collecting replicas. A serving replica's refresh
+     * triggers the cluster's task in the database and waits for a collecting replica to
+     * finish it.
+     */
+    collector?: {
+      /** Defaults to true. */
+      enabled?: boolean;
+    };
     /** Daily score and status points per entity, for trends. */
     history?: {
-      /** Days of history kept. Defaults to 90. */
+      /** Days of history kept (entity and roll-up points). Defaults to 365: scorecards compare a year. */
       retentionDays?: number;
     };
     /**
@@ -53,6 +79,93 @@ export interface Config {
         /** Regular expression over `inbound` and `outbound`. Defaults to `.*`. */
         direction?: string;
       }>;
+    };
+    /** Thresholds of the built-in checks. */
+    checks?: {
+      sidecarScope?: {
+        /** Istio clusters with more Services than this need a Sidecar resource. Defaults to 50. */
+        minServices?: number;
+      };
+      controlPlane?: {
+        /** istiod's config push p99 above this is too slow. Defaults to 1. */
+        convergenceP99Seconds?: number;
+      };
+      certificates?: {
+        /** Days before a mesh certificate expires from which it is a warning. Defaults to 60. */
+        warnDays?: number;
+        /** Days before expiry from which it fails. Defaults to 14. */
+        failDays?: number;
+      };
+      tracePropagation?: {
+        /** Outbound proxy spans needed before trace propagation is judged. Defaults to 20. */
+        minSamples?: number;
+      };
+      rollout?: {
+        /** Days after a workload's proxies first appear that it is compared (1-90). Defaults to 7. */
+        comparisonDays?: number;
+        /** A p99 this many percent above the unmeshed one is a regression. Defaults to 20. */
+        maxP99IncreasePercent?: number;
+        /** An error rate this many points above the unmeshed one is a regression. Defaults to 1. */
+        maxErrorRateIncreasePoints?: number;
+      };
+    };
+    /**
+     * Severity per check id, over the check definitions' own (issue 10's list; adopters'
+     * checks without one are `medium`). Critical weighs 3 in the score, high 2, medium 1;
+     * a critical check failing keeps an entity below `almost-ready`, and one `unknown`
+     * below `production-ready`. An id no check has fails startup.
+     */
+    severities?: { [checkId: string]: 'critical' | 'high' | 'medium' };
+    /**
+     * Attestations as code: a person's answer to a checklist line (operations.runbook,
+     * operations.on-call, control-plane.certificates' rotation drill), kept in config beside
+     * the runbook it points to. Listed with those made through the API; withdrawn by
+     * removing them here.
+     */
+    attestations?: Array<{
+      /** The component, or the group or system whose entities it covers. */
+      entityRef: string;
+      checkId: string;
+      note: string;
+      link?: string;
+      /** The user entity ref of who attested, e.g. `user:default/ana`. */
+      by: string;
+      /** When it was attested (ISO date or time). */
+      at: string;
+      /** When it stops counting (ISO date or time). */
+      expiresAt: string;
+    }>;
+    /**
+     * Links out to the tools teams already use: http(s) URL templates, checked at startup
+     * (a bad one fails it, naming the key). Values are filled in URL-encoded, and only
+     * from valid Kubernetes names; a workload whose names are not gets no link. The
+     * workload templates take `{cluster}`, `{namespace}`, `{workload}` and `{kind}`
+     * (lower-cased, e.g. `deployment`); only `{cluster}` may stand in the host.
+     */
+    links?: {
+      /** The tracing UI's page for one trace, e.g. `https://jaeger.example.com/trace/{traceId}`. */
+      tracing?: string;
+      /**
+       * Kiali, for Istio workloads, e.g.
+       * `https://kiali.example.com/kiali/console/namespaces/{namespace}/workloads/{workload}?clusterName={cluster}`.
+       */
+      kiali?: string;
+      /**
+       * The Linkerd viz dashboard, for Linkerd workloads, e.g.
+       * `https://linkerd.example.com/namespaces/{namespace}/{kind}s/{workload}`.
+       */
+      linkerdViz?: string;
+      /**
+       * Grafana, for every workload, e.g.
+       * `https://grafana.example.com/d/istio-workload?var-namespace={namespace}&var-workload={workload}`.
+       */
+      grafana?: string;
+      /**
+       * The tracing UI's search for one service, e.g.
+       * `https://jaeger.example.com/search?service={workload}.{namespace}`. Without it the
+       * report has no tracing link: `tracing` opens one trace, not a workload.
+       */
+      tracingSearch?: string;
     };
     clusters?: Array<{
       /** Cluster name, shown in reports and matched by `backstage.io/kubernetes-cluster`. */
@@ -79,6 +192,11 @@ export interface Config {
         /** @visibility secret */
         caData?: string;
         skipTLSVerify?: boolean;
+        /**
+         * Retries (0–5) of a list call refused, shed (429) or answered 502/503/504 by an
+         * API server, with exponential backoff and jitter. Defaults to 2.
+         */
+        retries?: number;
       };
       prometheus?: {
         url: string;
@@ -119,6 +237,11 @@ export interface Config {
         maxTracesPerService?: number;
         /** Requests in flight at once (1–64). Defaults to 4. */
         concurrency?: number;
+        /**
+         * Retries (0–5) of a refused connection or a 429/502/503/504, with exponential
+         * backoff and jitter. Defaults to 2.
+         */
+        retries?: number;
         /**
          * The trace service name of Linkerd's proxies, which tells their spans from the
          * application's. Defaults to `linkerd-proxy`; set it when the proxies run with

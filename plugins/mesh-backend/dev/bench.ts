@@ -68,7 +68,10 @@ function catalogOf(entities: Entity[]): CatalogService {
  * How a per-entity plugin narrows each catalog entry to one workload (the fleet's
  * workloads are Deployments named after their entity).
  */
-const PER_ENTITY: Record<string, (ns: string, wl: string) => string> = {
+const PER_ENTITY: Record<
+  string,
+  ((ns: string, wl: string) => string) | 'cluster'
+> = {
   istioRequests: (ns, wl) =>
     `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
   istioLatency: (ns, wl) =>
@@ -81,6 +84,22 @@ const PER_ENTITY: Record<string, (ns: string, wl: string) => string> = {
   linkerdResponses: (ns, wl) => `namespace="${ns}",deployment="${wl}"`,
   linkerdLatency: (ns, wl) => `namespace="${ns}",deployment="${wl}"`,
   scrapedProxies: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
+  istioPlaintextInbound: (ns, wl) =>
+    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
+  istioShadowDenials: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
+  linkerdAuthzDenials: (ns, wl) => `namespace="${ns}",deployment="${wl}"`,
+  istioEgressPassthrough: (ns, wl) =>
+    `source_workload_namespace="${ns}",source_workload="${wl}"`,
+  appHttpSeries: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
+  istioSourceLatency: (ns, wl) =>
+    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
+  linkerdOutboundLatency: (ns, wl) =>
+    `dst_namespace="${ns}",dst_deployment="${wl}"`,
+  proxyUsage: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
+  rolloutAppHttp: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
+  // Control-plane series are the cluster's, whichever way they are collected: once.
+  pilotConvergence: 'cluster',
+  meshCertificateExpiry: 'cluster',
 };
 
 /** A querier that adds up the wall time of its requests. */
@@ -350,18 +369,28 @@ async function main() {
     collectStats: true,
   });
   const ruleIds = new Set(answer!.recordingRules ?? []);
+  const query = (id: string, m: string) => {
+    const entry = QUERY_CATALOG[id as keyof typeof QUERY_CATALOG];
+    return ruleIds.has(id)
+      ? `${entry.recordingRule!(config.window)}${m ? `{${m}}` : ''}`
+      : entry.promql(config.window, m);
+  };
+  for (const id of Object.keys(QUERY_CATALOG)) {
+    if (!PER_ENTITY[id]) throw new Error(`no per-entity narrowing for ${id}`);
+  }
+  const clusterTasks = Object.keys(QUERY_CATALOG)
+    .filter(id => PER_ENTITY[id] === 'cluster')
+    .map(id => () => perEntityClient.instantQuery(query(id, ''), at));
   const tasks = entities.flatMap(e => {
     const ns = String((e.spec as { owner: string }).owner);
-    return Object.entries(QUERY_CATALOG).map(([id, entry]) => {
+    return Object.keys(QUERY_CATALOG).flatMap(id => {
       const narrow = PER_ENTITY[id];
-      if (!narrow) throw new Error(`no per-entity narrowing for ${id}`);
-      const m = narrow(ns, e.metadata.name);
-      const query = ruleIds.has(id)
-        ? `${entry.recordingRule!(config.window)}{${m}}`
-        : entry.promql(config.window, m);
-      return () => perEntityClient.instantQuery(query, at);
+      if (narrow === 'cluster') return [];
+      const promql = query(id, narrow(ns, e.metadata.name));
+      return [() => perEntityClient.instantQuery(promql, at)];
     });
   });
+  tasks.push(...clusterTasks);
   const t = performance.now();
   await mapLimit(tasks, 8, task => task());
   const perEntityMs = performance.now() - t;

@@ -35,12 +35,179 @@ describe('readMeshConfig', () => {
       staleAfterMs: 15 * 60_000,
       refreshLimit: { requests: 6, periodMs: 60_000 },
       window: '5m',
+      attestations: [],
       requireAuth: true,
-      history: { retentionDays: 90 },
+      metrics: { allowUnauthenticated: false, checkStatusZeros: false },
+      collector: { enabled: true },
+      history: { retentionDays: 365 },
       health: { tolerances: undefined },
+      checks: {
+        sidecarScope: { minServices: 50 },
+        controlPlane: { convergenceP99Seconds: 1 },
+        certificates: { warnDays: 60, failDays: 14 },
+        tracePropagation: { minSamples: 20 },
+        rollout: {
+          comparisonDays: 7,
+          maxP99IncreasePercent: 20,
+          maxErrorRateIncreasePoints: 1,
+        },
+        links: {},
+      },
+      links: {},
+      severities: {},
       clusters: [],
     });
   });
+
+  it('reads severity overrides and refuses a severity that is not one', () => {
+    expect(
+      read({
+        severities: { 'security.egress': 'critical', 'acme.rota': 'medium' },
+      }).severities,
+    ).toEqual({ 'security.egress': 'critical', 'acme.rota': 'medium' });
+    expect(() => read({ severities: { 'security.egress': 'low' } })).toThrow(
+      /mesh\.severities\.security\.egress: Invalid option: expected one of "critical"\|"high"\|"medium"/,
+    );
+  });
+
+  it('reads check thresholds over the defaults and refuses contradictory ones', () => {
+    const { checks } = read({
+      checks: {
+        sidecarScope: { minServices: 10 },
+        certificates: { warnDays: 30 },
+      },
+    });
+    expect(checks.sidecarScope.minServices).toBe(10);
+    expect(checks.certificates).toEqual({ warnDays: 30, failDays: 14 });
+    expect(checks.tracePropagation.minSamples).toBe(20);
+    expect(() => read({ checks: { certificates: { warnDays: 7 } } })).toThrow(
+      'warnDays must be greater than failDays',
+    );
+    expect(() =>
+      read({ checks: { sidecarScope: { minServices: -1 } } }),
+    ).toThrow('mesh.checks.sidecarScope.minServices');
+    expect(() => read({ checks: { mtls: {} } })).toThrow('mesh.checks');
+  });
+
+  it('reads attestations declared in config, with stable ids, and refuses bad ones', () => {
+    const declared = {
+      entityRef: 'group:default/team-shop',
+      checkId: 'operations.on-call',
+      note: 'Proxy debugging drill, Q3',
+      link: 'https://wiki.example.com/drills/q3',
+      by: 'user:default/ana',
+      at: '2026-09-01',
+      expiresAt: '2027-03-01T00:00:00Z',
+    };
+    expect(read({ attestations: [declared] }).attestations).toEqual([
+      {
+        id: 'config-0',
+        entityRef: 'group:default/team-shop',
+        checkId: 'operations.on-call',
+        note: 'Proxy debugging drill, Q3',
+        link: 'https://wiki.example.com/drills/q3',
+        createdBy: 'user:default/ana',
+        createdAt: '2026-09-01T00:00:00.000Z',
+        expiresAt: '2027-03-01T00:00:00.000Z',
+      },
+    ]);
+    expect(() =>
+      read({ attestations: [{ ...declared, checkId: 'security.mtls' }] }),
+    ).toThrow('mesh.attestations[0].checkId: must be one of');
+    expect(() =>
+      read({ attestations: [{ ...declared, expiresAt: '2026-08-01' }] }),
+    ).toThrow('expiresAt must be after at');
+    expect(() =>
+      read({ attestations: [{ ...declared, at: 'yesterday' }] }),
+    ).toThrow('mesh.attestations[0].at: must be an ISO date');
+    expect(() => read({ attestations: [{ ...declared, by: 'ana' }] })).toThrow(
+      'must be a user entity ref',
+    );
+  });
+
+  it('reads the tracing link template, refusing other hosts’ tricks and unknown placeholders', () => {
+    expect(
+      read({ links: { tracing: 'https://jaeger.example.com/trace/{traceId}' } })
+        .checks.links,
+    ).toEqual({ tracing: 'https://jaeger.example.com/trace/{traceId}' });
+    expect(() =>
+      read({ links: { tracing: 'ftp://files.example.com/{traceId}' } }),
+    ).toThrow('mesh.links.tracing: must be an http(s) URL');
+    expect(() =>
+      read({ links: { tracing: 'https://j.example.com/{service}/{traceId}' } }),
+    ).toThrow('unknown placeholder {service}; use {traceId}');
+  });
+
+  it('reads the workload link templates apart from the tracing one', () => {
+    const links = {
+      tracing: 'https://jaeger.example.com/trace/{traceId}',
+      kiali:
+        'https://kiali.example.com/kiali/console/namespaces/{namespace}/workloads/{workload}?clusterName={cluster}',
+      linkerdViz:
+        'https://viz.example.com/namespaces/{namespace}/{kind}s/{workload}',
+      grafana: 'https://grafana.example.com/d/mesh?var-namespace={namespace}',
+      tracingSearch: 'https://jaeger.example.com/search?service={workload}',
+    };
+    const { tracing, ...workload } = links;
+    const config = read({ links });
+    expect(config.links).toEqual(workload);
+    expect(config.checks.links).toEqual({ tracing });
+    // A cluster's own Kiali: the cluster's name (from config) may name the host.
+    expect(
+      read({
+        links: { kiali: 'https://kiali.{cluster}.example.com/{workload}' },
+      }).links,
+    ).toEqual({ kiali: 'https://kiali.{cluster}.example.com/{workload}' });
+  });
+
+  it.each([
+    [
+      'kiali',
+      'ftp://kiali.example.com/{workload}',
+      'mesh.links.kiali: must be an http(s) URL',
+    ],
+    [
+      'grafana',
+      'https://grafana.example.com/d/x?var-pod={pod}',
+      'mesh.links.grafana: unknown placeholder {pod}; use {cluster}, {namespace}, {workload}, {kind}',
+    ],
+    [
+      'linkerdViz',
+      'https://viz.example.com/{traceId}',
+      'mesh.links.linkerdViz: unknown placeholder {traceId}',
+    ],
+    [
+      'tracingSearch',
+      'https://jaeger.example.com/search?service={workload',
+      'mesh.links.tracingSearch: must be an absolute http(s) URL once its placeholders are filled in',
+    ],
+    [
+      'grafana',
+      'https://{workload}.example.com/d/x',
+      'mesh.links.grafana: {workload} cannot be part of the host; only {cluster} can',
+    ],
+    [
+      'kiali',
+      'https://kiali@{namespace}/x',
+      'mesh.links.kiali: {namespace} cannot be part of the host',
+    ],
+    [
+      'kiali',
+      // eslint-disable-next-line no-script-url -- the input under test
+      'javascript:alert(1)//{workload}',
+      'mesh.links.kiali: must be an http(s) URL',
+    ],
+    [
+      'argo',
+      'https://argo.example.com/{workload}',
+      'mesh.links: Unrecognized key: "argo"',
+    ],
+  ])(
+    'fails startup on a bad mesh.links.%s template, naming the key',
+    (key, template, message) => {
+      expect(() => read({ links: { [key]: template } })).toThrow(message);
+    },
+  );
 
   it.each([
     [{}, 15 * 60_000],
@@ -58,6 +225,19 @@ describe('readMeshConfig', () => {
     ).toEqual({ requests: 2, periodMs: 5 * 60_000 });
     expect(() => read({ refreshLimit: { requests: 0 } })).toThrow(
       'mesh.refreshLimit.requests',
+    );
+  });
+
+  it('reads whether this replica collects, and refuses anything but a boolean', () => {
+    expect(read({ collector: { enabled: false } }).collector).toEqual({
+      enabled: false,
+    });
+    expect(read({ collector: {} }).collector).toEqual({ enabled: true });
+    expect(() => read({ collector: { enabled: 'no' } })).toThrow(
+      'mesh.collector.enabled',
+    );
+    expect(() => read({ collector: { replicas: 2 } })).toThrow(
+      'mesh.collector',
     );
   });
 
@@ -148,6 +328,7 @@ describe('readMeshConfig', () => {
           maxTracesPerService: 20,
           concurrency: 4,
           linkerdProxyService: 'linkerd-proxy',
+          retries: 2,
         },
       },
       {
@@ -434,6 +615,7 @@ describe('readMeshConfig', () => {
             headers: { 'X-Scope-OrgID': 'tenant-a' },
             maxTracesPerService: 50,
             concurrency: 8,
+            retries: 4,
             linkerdProxyService: 'voting-linkerd-proxy',
           },
         }),
@@ -449,6 +631,7 @@ describe('readMeshConfig', () => {
       headers: { 'X-Scope-OrgID': 'tenant-a' },
       maxTracesPerService: 50,
       concurrency: 8,
+      retries: 4,
       linkerdProxyService: 'voting-linkerd-proxy',
     });
     expect(files.tracing).toEqual({
@@ -456,8 +639,36 @@ describe('readMeshConfig', () => {
       dir: '/srv/backstage/traces',
       maxTracesPerService: 20,
       concurrency: 4,
+      retries: 2,
       linkerdProxyService: 'linkerd-proxy',
     });
+  });
+
+  it('reads Kubernetes API retries, and refuses them for a manifests directory', () => {
+    const [api] = read({
+      clusters: [
+        cluster({ kubernetes: { url: 'https://10.0.0.1:6443', retries: 4 } }),
+      ],
+    }).clusters;
+    expect(api.kubernetes).toEqual({
+      type: 'api',
+      url: 'https://10.0.0.1:6443',
+      retries: 4,
+    });
+    expect(() =>
+      read({
+        clusters: [
+          cluster({ kubernetes: { manifestsDir: './m', retries: 1 } }),
+        ],
+      }),
+    ).toThrow('`retries` applies to an API server');
+    expect(() =>
+      read({
+        clusters: [
+          cluster({ kubernetes: { url: 'https://10.0.0.1:6443', retries: 9 } }),
+        ],
+      }),
+    ).toThrow('mesh.clusters[0].kubernetes.retries');
   });
 
   it('declares tracing in config.d.ts exactly as the schema reads it', () => {

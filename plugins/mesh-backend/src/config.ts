@@ -14,7 +14,21 @@ import {
 } from '@backstage/types';
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  CheckSettings,
+  DEFAULT_CHECK_SETTINGS,
+} from '@mesh-readiness/plugin-mesh-node';
+import {
+  Attestation,
+  ATTESTABLE_CHECK_IDS,
+  ATTESTATION_LIMITS,
+  CheckSeverity,
+} from '@mesh-readiness/plugin-mesh-common';
 import { Tolerance, toleranceSchema } from './health/tolerances';
+import {
+  WORKLOAD_LINK_PLACEHOLDERS,
+  WorkloadLinkTemplates,
+} from './report/links';
 import { serviceNameProblem } from './sources/tracing/common';
 import { DEFAULT_TRACING_OPTIONS } from './sources/tracing/types';
 
@@ -41,6 +55,7 @@ const kubernetesSchema = z
     serviceAccountToken: z.string().optional(),
     caData: z.string().optional(),
     skipTLSVerify: z.boolean().optional(),
+    retries: z.number().int().min(0).max(5).optional(),
   })
   .strict()
   .refine(
@@ -48,7 +63,11 @@ const kubernetesSchema = z
     {
       message: 'set exactly one of `manifestsDir`, `url` or `inCluster: true`',
     },
-  );
+  )
+  .refine(k => !(k.manifestsDir && k.retries !== undefined), {
+    message:
+      '`retries` applies to an API server (`url` or `inCluster`), not to `manifestsDir`',
+  });
 
 /**
  * `mesh.clusters[].tracing`, the one declaration of its shape and defaults (config.d.ts
@@ -72,6 +91,12 @@ export const tracingSchema = z
       .min(1)
       .max(64)
       .default(DEFAULT_TRACING_OPTIONS.concurrency),
+    retries: z
+      .number()
+      .int()
+      .min(0)
+      .max(5)
+      .default(DEFAULT_TRACING_OPTIONS.retries),
     linkerdProxyService: z
       .string()
       .superRefine((name, ctx) => {
@@ -117,6 +142,182 @@ const clusterSchema = z
   })
   .strict();
 
+const positive = z.number().positive();
+const checkSettingsSchema = z
+  .object({
+    sidecarScope: z
+      .object({ minServices: z.number().int().min(0).optional() })
+      .strict()
+      .optional(),
+    controlPlane: z
+      .object({ convergenceP99Seconds: positive.optional() })
+      .strict()
+      .optional(),
+    certificates: z
+      .object({
+        warnDays: positive.optional(),
+        failDays: positive.optional(),
+      })
+      .strict()
+      .refine(
+        c =>
+          (c.warnDays ?? DEFAULT_CHECK_SETTINGS.certificates.warnDays) >
+          (c.failDays ?? DEFAULT_CHECK_SETTINGS.certificates.failDays),
+        'warnDays must be greater than failDays',
+      )
+      .optional(),
+    tracePropagation: z
+      .object({ minSamples: z.number().int().min(1).optional() })
+      .strict()
+      .optional(),
+    rollout: z
+      .object({
+        comparisonDays: z.number().int().min(1).max(90).optional(),
+        maxP99IncreasePercent: positive.optional(),
+        maxErrorRateIncreasePoints: positive.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/**
+ * A link template from config: an http(s) URL whose only placeholders are those listed,
+ * so a template is filled with validated values only and never points elsewhere.
+ */
+function linkTemplate(placeholders: readonly string[]) {
+  return z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
+    .superRefine((t, ctx) => {
+      for (const [, name] of t.matchAll(/\{([^}]*)\}/g)) {
+        if (!placeholders.includes(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown placeholder {${name}}; use ${placeholders
+              .map(p => `{${p}}`)
+              .join(', ')}`,
+          });
+          return;
+        }
+      }
+      // The host is config's to name: a workload called `phish.example.com` must not
+      // move a link to another site. Only the cluster's name (from config) may be in it.
+      const authority = /^https?:\/\/([^/?#]*)/.exec(t)?.[1] ?? '';
+      for (const [, name] of authority.matchAll(/\{([^}]*)\}/g)) {
+        if (name !== 'cluster') {
+          ctx.addIssue({
+            code: 'custom',
+            message: `{${name}} cannot be part of the host; only {cluster} can`,
+          });
+          return;
+        }
+      }
+      // Filled in, it must still be an absolute http(s) URL with a host: a brace left
+      // over, or a template that is a URL only by its placeholders, is refused.
+      const sample = t.replace(/\{[^}]*\}/g, 'x');
+      let url: URL | undefined;
+      try {
+        url = new URL(sample);
+      } catch {
+        url = undefined;
+      }
+      if (/[{}]/.test(sample) || !url?.hostname) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be an absolute http(s) URL once its placeholders are filled in (a `{` or `}` left over?)',
+        });
+      }
+    });
+}
+
+const isoTime = z
+  .string()
+  .refine(
+    t =>
+      /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(t) &&
+      !Number.isNaN(Date.parse(t)),
+    'must be an ISO date or time, e.g. 2026-12-01 or 2026-12-01T09:00:00Z',
+  );
+
+/**
+ * Attestations as code: a person's answer to a checklist line, kept in app-config beside
+ * the runbook it points to. Stored ones (`POST /v1/attestations`) come on top.
+ */
+const declaredAttestationSchema = z
+  .object({
+    entityRef: z
+      .string()
+      .regex(
+        /^[a-z]+:[a-zA-Z0-9][-_.a-zA-Z0-9]*\/[a-zA-Z0-9][-_.a-zA-Z0-9]*$/,
+        'must be a full entity ref, e.g. group:default/team-shop',
+      ),
+    checkId: z
+      .string()
+      .refine(
+        id => ATTESTABLE_CHECK_IDS.includes(id),
+        `must be one of ${ATTESTABLE_CHECK_IDS.join(', ')}`,
+      ),
+    note: z.string().min(1).max(ATTESTATION_LIMITS.noteMaxLength),
+    link: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+      .max(ATTESTATION_LIMITS.linkMaxLength)
+      .optional(),
+    by: z
+      .string()
+      .regex(
+        /^user:[^/]+\/\S+$/,
+        'must be a user entity ref, e.g. user:default/ana',
+      ),
+    at: isoTime,
+    expiresAt: isoTime,
+  })
+  .strict()
+  .refine(a => Date.parse(a.expiresAt) > Date.parse(a.at), {
+    message: 'expiresAt must be after at',
+  });
+
+const workloadLinkTemplate = linkTemplate(WORKLOAD_LINK_PLACEHOLDERS);
+
+const linksSchema = z
+  .object({
+    tracing: linkTemplate(['traceId']).optional(),
+    kiali: workloadLinkTemplate.optional(),
+    linkerdViz: workloadLinkTemplate.optional(),
+    grafana: workloadLinkTemplate.optional(),
+    tracingSearch: workloadLinkTemplate.optional(),
+  })
+  .strict();
+
+/** The templates of `mesh.links` that open a workload; `tracing` opens a trace. */
+function workloadLinks(
+  links: z.infer<typeof linksSchema> | undefined,
+): WorkloadLinkTemplates {
+  const { tracing: _trace, ...workload } = links ?? {};
+  return workload;
+}
+
+/** `mesh.checks` over the defaults. */
+function checkSettings(
+  value: z.infer<typeof checkSettingsSchema> | undefined,
+  links: z.infer<typeof linksSchema> | undefined,
+): CheckSettings {
+  const d = DEFAULT_CHECK_SETTINGS;
+  return {
+    sidecarScope: { ...d.sidecarScope, ...value?.sidecarScope },
+    controlPlane: { ...d.controlPlane, ...value?.controlPlane },
+    certificates: { ...d.certificates, ...value?.certificates },
+    tracePropagation: { ...d.tracePropagation, ...value?.tracePropagation },
+    rollout: { ...d.rollout, ...value?.rollout },
+    links: {
+      ...d.links,
+      ...(links?.tracing ? { tracing: links.tracing } : {}),
+    },
+  };
+}
+
 const meshSchema = z
   .object({
     schedule: z.unknown().optional(),
@@ -133,6 +334,17 @@ const meshSchema = z
       .regex(PROMQL_DURATION, 'must be a PromQL duration such as `5m`')
       .optional(),
     requireAuth: z.boolean().optional(),
+    metrics: z
+      .object({
+        allowUnauthenticated: z.boolean().optional(),
+        checkStatusZeros: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    collector: z
+      .object({ enabled: z.boolean().optional() })
+      .strict()
+      .optional(),
     history: z
       .object({ retentionDays: z.number().int().min(1).max(3650).optional() })
       .strict()
@@ -143,6 +355,13 @@ const meshSchema = z
       })
       .strict()
       .optional(),
+    checks: checkSettingsSchema.optional(),
+    // Ids are checked against the registered checks when the registry is built.
+    severities: z
+      .record(z.string(), z.enum(['critical', 'high', 'medium']))
+      .optional(),
+    links: linksSchema.optional(),
+    attestations: z.array(declaredAttestationSchema).max(10_000).optional(),
     clusters: z.array(clusterSchema).optional(),
   })
   .strict();
@@ -151,13 +370,18 @@ export interface ClusterConfig {
   name: string;
   kubernetes:
     | { type: 'manifests'; manifestsDir: string }
-    | { type: 'in-cluster' }
+    | {
+        type: 'in-cluster';
+        /** Retries of a refused connection, a 429 or a 502/503/504. */
+        retries?: number;
+      }
     | {
         type: 'api';
         url: string;
         serviceAccountToken?: string;
         caData?: string;
         skipTLSVerify?: boolean;
+        retries?: number;
       };
   prometheus?: {
     url: string;
@@ -183,9 +407,25 @@ export interface MeshConfig {
   refreshLimit: { requests: number; periodMs: number };
   window: string;
   requireAuth: boolean;
+  /** `GET /metrics` (README "Prometheus export and Grafana"). */
+  metrics: { allowUnauthenticated: boolean; checkStatusZeros: boolean };
+  /**
+   * Whether this replica runs the collection (`mesh.collector.enabled`, default true).
+   * A replica that does not only serves: its refreshes trigger the collecting replicas'
+   * tasks and wait for them, so reads never share a process with a collection.
+   */
+  collector: { enabled: boolean };
   /** Request-health tolerances; Kiali's defaults when unset. */
   health: { tolerances?: Tolerance[] };
   history: { retentionDays: number };
+  /** Check thresholds, defaults filled in. */
+  checks: CheckSettings;
+  /** `mesh.links` that open a workload in a tool (Kiali, Linkerd viz, Grafana, tracing). */
+  links: WorkloadLinkTemplates;
+  /** Attestations declared in config (`mesh.attestations`), with ids `config-<n>`. */
+  attestations: Attestation[];
+  /** Severity per check id, over the definitions' (`mesh.severities`). */
+  severities: Record<string, CheckSeverity>;
   clusters: ClusterConfig[];
 }
 
@@ -303,8 +543,26 @@ export function readMeshConfig(
     },
     window: value.window ?? '5m',
     requireAuth: value.requireAuth ?? true,
-    history: { retentionDays: value.history?.retentionDays ?? 90 },
+    metrics: {
+      allowUnauthenticated: value.metrics?.allowUnauthenticated ?? false,
+      checkStatusZeros: value.metrics?.checkStatusZeros ?? false,
+    },
+    collector: { enabled: value.collector?.enabled ?? true },
+    history: { retentionDays: value.history?.retentionDays ?? 365 },
     health: { tolerances: value.health?.tolerances },
+    checks: checkSettings(value.checks, value.links),
+    links: workloadLinks(value.links),
+    attestations: (value.attestations ?? []).map((a, i) => ({
+      id: `config-${i}`,
+      entityRef: a.entityRef,
+      checkId: a.checkId,
+      note: a.note,
+      ...(a.link ? { link: a.link } : {}),
+      createdBy: a.by,
+      createdAt: new Date(a.at).toISOString(),
+      expiresAt: new Date(a.expiresAt).toISOString(),
+    })),
+    severities: value.severities ?? {},
     clusters,
   };
 }
@@ -386,13 +644,15 @@ function resolveKubernetes(
       manifestsDir: path.resolve(baseDir, k.manifestsDir),
     };
   }
-  if (k.inCluster) return { type: 'in-cluster' };
+  const retries = k.retries === undefined ? {} : { retries: k.retries };
+  if (k.inCluster) return { type: 'in-cluster', ...retries };
   return {
     type: 'api',
     url: k.url!,
     serviceAccountToken: k.serviceAccountToken,
     caData: k.caData,
     skipTLSVerify: k.skipTLSVerify,
+    ...retries,
   };
 }
 

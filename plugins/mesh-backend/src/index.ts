@@ -6,3 +6,9 @@
 export { meshPlugin as default } from './plugin';
 export { readMeshConfig } from './config';
 export type { MeshConfig, ClusterConfig } from './config';
+export {
+  createMeshReportReadConditionalDecision,
+  meshEntityResourceRef,
+  meshReportReadConditions,
+  meshReportReadRules,
+} from './permissions';

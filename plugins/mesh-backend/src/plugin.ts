@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { meshPermissions } from '@mesh-readiness/plugin-mesh-common';
 import {
@@ -9,17 +10,36 @@ import {
   meshChecksExtensionPoint,
   meshSourcesExtensionPoint,
 } from '@mesh-readiness/plugin-mesh-node';
+import { registerMeshActions } from './actions';
 import { CheckRegistry } from './checks/registry';
 import {
   createClusterSourcesFactory,
   SourceExtensions,
 } from './collector/clusterSources';
-import { MeshCollector } from './collector/MeshCollector';
+import { MeshCollector, runDeadlineOf } from './collector/MeshCollector';
+import { collectTaskId, TriggeredRefresh } from './collector/triggeredRefresh';
 import { readMeshConfig } from './config';
+import { createMeshMetrics } from './metrics';
+import {
+  meshEntityResourceRef,
+  meshReportReadRules,
+  RULE_FIELDS,
+} from './permissions';
 import { createRouter } from './router';
 import { MeshAccess } from './service/access';
+import { AttestationService } from './service/AttestationService';
 import { MeshReportService } from './service/MeshReportService';
+import { CatalogEntities } from './service/catalogEntities';
+import { ReportReadPermission } from './service/reportReads';
+import { ScorecardService } from './service/ScorecardService';
+import { WaiverService } from './service/WaiverService';
 import { openStores } from './store';
+
+/**
+ * How long a triggered task may wait before a collecting replica's scheduler notices it
+ * (the scheduler checks for due work every few seconds).
+ */
+const TRIGGER_PICKUP_MS = 15_000;
 
 /**
  * The `mesh` backend plugin: scheduled collection of mesh telemetry and configuration,
@@ -60,7 +80,9 @@ export const meshPlugin = createBackendPlugin({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         logger,
@@ -72,16 +94,41 @@ export const meshPlugin = createBackendPlugin({
         auth,
         permissions,
         permissionsRegistry,
+        userInfo,
         catalog,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(meshPermissions);
+        // The rules of mesh.report.read's conditions. getResources lets the permission
+        // backend resolve them for other callers (e.g. the frontend's usePermission
+        // with a resource ref); it loads entities as the plugin, since only the rules'
+        // fields are read and the caller's visibility is checked on every read.
+        permissionsRegistry.addResourceType({
+          resourceRef: meshEntityResourceRef,
+          rules: Object.values(meshReportReadRules),
+          getResources: async resourceRefs => {
+            const { items } = await catalog.getEntitiesByRefs(
+              { entityRefs: resourceRefs, fields: RULE_FIELDS },
+              { credentials: await auth.getOwnServiceCredentials() },
+            );
+            return items.map(e => e ?? undefined);
+          },
+        });
+        const reads = new ReportReadPermission({
+          permissions,
+          rules: permissionsRegistry.getPermissionRuleset(
+            meshEntityResourceRef,
+          ),
+        });
         const meshConfig = readMeshConfig(config);
         if (meshConfig.clusters.length === 0) {
           logger.warn(
             'No mesh.clusters configured: reports will say that nothing is collected',
           );
         }
-        const registry = new CheckRegistry(customChecks);
+        const registry = new CheckRegistry(customChecks, undefined, {
+          severities: meshConfig.severities,
+        });
         const rawClusters = new Map(
           (config.getOptionalConfigArray('mesh.clusters') ?? []).map(c => [
             c.getString('name'),
@@ -91,10 +138,27 @@ export const meshPlugin = createBackendPlugin({
         const context = {
           window: meshConfig.window,
           tolerances: meshConfig.health.tolerances,
+          checks: meshConfig.checks,
         };
-        const stores = await openStores(database);
+        const stores = await openStores(database, {
+          declaredAttestations: meshConfig.attestations,
+        });
+        const metrics = createMeshMetrics({
+          scorecard: stores.scorecard,
+          checkIds: () => registry.definitions().map(d => d.id),
+          clusters: meshConfig.clusters.map(c => ({
+            name: c.name,
+            sources: [
+              'kubernetes' as const,
+              ...(c.prometheus ? ['prometheus' as const] : []),
+              ...(c.tracing ? ['tracing' as const] : []),
+            ],
+          })),
+          checkStatusZeros: meshConfig.metrics.checkStatusZeros,
+        });
         const collector = new MeshCollector({
           config: meshConfig,
+          observer: metrics.observer,
           catalog,
           auth,
           stores,
@@ -104,18 +168,32 @@ export const meshPlugin = createBackendPlugin({
           sourcesFactory: createClusterSourcesFactory(sources, name =>
             rawClusters.get(name),
           ),
+          remote: meshConfig.collector.enabled
+            ? undefined
+            : new TriggeredRefresh({
+                scheduler,
+                runs: stores.runs,
+                waitMs: runDeadlineOf(meshConfig) + TRIGGER_PICKUP_MS,
+              }),
         });
 
         // One task per cluster: with several replicas on one database the scheduler
         // spreads the clusters across them and never runs one cluster twice at once.
-        for (const cluster of meshConfig.clusters) {
-          await scheduler.scheduleTask({
-            id: `mesh-collect:${cluster.name}`,
-            ...meshConfig.schedule,
-            fn: async () => {
-              await collector.collect({ clusters: [cluster.name] });
-            },
-          });
+        // A replica that does not collect schedules none, so it never runs one.
+        if (meshConfig.collector.enabled) {
+          for (const cluster of meshConfig.clusters) {
+            await scheduler.scheduleTask({
+              id: collectTaskId(cluster.name),
+              ...meshConfig.schedule,
+              fn: async () => {
+                await collector.collect({ clusters: [cluster.name] });
+              },
+            });
+          }
+        } else {
+          logger.info(
+            'mesh.collector.enabled is false: this replica serves reads and triggers collections on the collecting replicas',
+          );
         }
 
         const access = new MeshAccess({
@@ -124,18 +202,65 @@ export const meshPlugin = createBackendPlugin({
           permissions,
           requireAuth: meshConfig.requireAuth,
           refreshLimit: meshConfig.refreshLimit,
+          reads,
         });
+        // One view of the catalog for every service: its cache and batches are shared.
+        const entities = new CatalogEntities(catalog);
         const service = new MeshReportService({
-          catalog,
+          entities,
           stores,
           collector,
           registry,
           context,
           staleAfterMs: meshConfig.staleAfterMs,
+          reads,
         });
-        httpRouter.use(await createRouter({ service, access }));
+        const scorecard = new ScorecardService({
+          catalog,
+          scorecard: stores.scorecard,
+          history: stores.history,
+          checkIds: () => registry.definitions().map(d => d.id),
+          reads,
+        });
+        const attestations = new AttestationService({
+          entities,
+          store: stores.attestations,
+          permissions,
+          userInfo,
+          collector,
+          logger,
+          reads,
+        });
+        const waivers = new WaiverService({
+          entities,
+          store: stores.waivers,
+          userInfo,
+          collector,
+          logger,
+          checkIds: () => registry.definitions().map(d => d.id),
+          reads,
+        });
+        registerMeshActions({ actionsRegistry, service, scorecard, userInfo });
+        httpRouter.use(
+          await createRouter({
+            service,
+            access,
+            attestations,
+            scorecard,
+            waivers,
+            metrics: {
+              exposition: metrics.exposition,
+              allowUnauthenticated: meshConfig.metrics.allowUnauthenticated,
+            },
+          }),
+        );
         for (const policy of access.policies())
           httpRouter.addAuthPolicy(policy);
+        if (meshConfig.metrics.allowUnauthenticated)
+          httpRouter.addAuthPolicy({
+            path: '/metrics',
+            allow: 'unauthenticated',
+          });
       },
     });
   },

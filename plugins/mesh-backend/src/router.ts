@@ -9,6 +9,14 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { MeshAccess } from './service/access';
 import { MeshReportService } from './service/MeshReportService';
+import { AttestationService } from './service/AttestationService';
+import { attestationsRouter } from './routes/attestations';
+import { ScorecardService } from './service/ScorecardService';
+import { scorecardRoutes } from './routes/scorecard';
+import { parseOrThrow } from './routes/parse';
+import { WaiverService } from './service/WaiverService';
+import { waiversRouter } from './routes/waivers';
+import { metricsRoute, MetricsRouteOptions } from './routes/metrics';
 
 /** Backstage entity name rules (kind, namespace and name segments of a ref). */
 const SEGMENT = /^[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
@@ -27,23 +35,6 @@ const refreshBody = z
   .object({ entityRef: z.string().min(1).max(512).optional() })
   .strict();
 
-function parseOrThrow<T>(
-  schema: z.ZodType<T>,
-  value: unknown,
-  what: string,
-): T {
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new InputError(
-      `Invalid ${what}: ${
-        issue.path.length ? `${issue.path.join('.')}: ` : ''
-      }${issue.message}`,
-    );
-  }
-  return result.data;
-}
-
 function hasBody(req: express.Request): boolean {
   const length = req.headers['content-length'];
   return (
@@ -55,12 +46,24 @@ function hasBody(req: express.Request): boolean {
 export interface RouterOptions {
   service: MeshReportService;
   access: MeshAccess;
+  /** Serves `/v1/attestations` (routes/attestations.ts) when given. */
+  attestations?: AttestationService;
+  /** Serves the fleet scorecard routes (routes/scorecard.ts) when given. */
+  scorecard?: ScorecardService;
+  /** Serves `/v1/waivers` (routes/waivers.ts) when given. */
+  waivers?: WaiverService;
+  /** Serves `GET /metrics` (routes/metrics.ts) when given. */
+  metrics?: MetricsRouteOptions;
 }
 
 /** HTTP only: validates the input, asks the service, writes the answer. */
 export async function createRouter({
   service,
   access,
+  attestations,
+  scorecard,
+  metrics,
+  waivers,
 }: RouterOptions): Promise<express.Router> {
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
@@ -77,7 +80,10 @@ export async function createRouter({
 
   router.get('/v1/reports/:kind/:namespace/:name', async (req, res) => {
     const ref = parseOrThrow(entityParams, req.params, 'entity reference');
-    res.json(await service.getReport(ref, await access.forRead(req)));
+    // The stored report is sent as it was serialised (a MeshReport as JSON); res.json
+    // would parse nothing but stringify it again. Same headers as res.json.
+    const body = await service.getReportJson(ref, await access.forRead(req));
+    res.type('application/json').send(body);
   });
 
   router.get('/v1/history/:kind/:namespace/:name', async (req, res) => {
@@ -106,6 +112,14 @@ export async function createRouter({
     const body: RefreshResponse = await service.refresh(request);
     res.json(body);
   });
+
+  if (scorecard) router.use(scorecardRoutes(scorecard, access));
+
+  if (metrics) router.use(metricsRoute(metrics, access));
+
+  if (attestations) router.use(attestationsRouter({ attestations, access }));
+
+  if (waivers) router.use(waiversRouter({ waivers, access }));
 
   // Anything else under the plugin's path is answered in Backstage's error format too.
   router.use((req, _res) => {

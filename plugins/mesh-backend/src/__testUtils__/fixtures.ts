@@ -10,6 +10,7 @@ import {
   KubeObject,
   KubernetesFacts,
   LatencyBucket,
+  MeshCheck,
   MetricQuery,
   MetricSeries,
   MetricsData,
@@ -561,6 +562,14 @@ export function reportFor(
   snapshots: ClusterSnapshot[],
   window = '5m',
   now?: Date,
+  /** The checks to run instead of every built-in one. */
+  checks?: MeshCheck[],
 ): MeshReport {
-  return buildEntityReport(new CheckRegistry(), e, snapshots, { window }, now);
+  return buildEntityReport(
+    new CheckRegistry([], checks),
+    e,
+    snapshots,
+    { window },
+    now,
+  );
 }

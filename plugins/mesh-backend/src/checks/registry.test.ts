@@ -37,8 +37,28 @@ describe('check registry', () => {
   it('registers each check under its stable id with the shared definition', () => {
     expect(BUILTIN_CHECKS.map(c => c.definition.id)).toEqual([
       'mesh.enrollment',
+      'rollout.comparison',
+      'mesh.config-validation',
       'health.golden-signals',
+      'latency.sidecar-overhead',
+      'workload.stateful',
+      'workload.protocols',
+      'sidecar.resources',
+      'sidecar.rightsizing',
+      'sidecar.config-scope',
+      'security.mtls',
+      'security.authorization',
+      'security.egress',
+      'upgrade.proxy-version',
+      'upgrade.disruption-budget',
+      'control-plane.ha',
+      'control-plane.certificates',
       'observability.metrics',
+      'observability.trace-propagation',
+      'observability.double-instrumentation',
+      'value.mesh-usage',
+      'operations.runbook',
+      'operations.on-call',
     ]);
     for (const check of BUILTIN_CHECKS) {
       expect(check.definition).toBe(
@@ -101,33 +121,122 @@ describe('check registry', () => {
         remediation: 'do it',
       },
     });
-    expect(results).toEqual([
-      {
-        id: 'mesh.enrollment',
-        title: CHECK_DEFINITIONS['mesh.enrollment'].title,
-        category: 'mesh',
-        status: 'unknown',
-        summary: 'special',
-        evidence: { x: 1 },
-        remediation: 'do it',
+    expect(results).toEqual(
+      BUILTIN_CHECKS.map(({ definition: d }) =>
+        d.id === 'mesh.enrollment'
+          ? {
+              id: d.id,
+              title: d.title,
+              category: 'mesh',
+              status: 'unknown',
+              summary: 'special',
+              evidence: { x: 1 },
+              remediation: 'do it',
+              severity: 'critical',
+              checklistItem: 'rollout',
+            }
+          : {
+              id: d.id,
+              title: d.title,
+              category: d.category,
+              status: 'unknown',
+              summary: 'No clusters are configured.',
+              evidence: {},
+              severity: d.severity,
+              checklistItem: d.checklistItem,
+            },
+      ),
+    );
+  });
+
+  describe('severities', () => {
+    const custom = (severity?: 'critical' | 'high' | 'medium'): MeshCheck => ({
+      definition: {
+        id: 'acme.rota',
+        title: 'Rota',
+        category: 'operations',
+        checklistLine: 'On-call trained on proxy debugging',
+        sources: ['catalog'],
+        ...(severity ? { severity } : {}),
       },
-      {
-        id: 'health.golden-signals',
-        title: CHECK_DEFINITIONS['health.golden-signals'].title,
-        category: 'health',
-        status: 'unknown',
-        summary: 'No clusters are configured.',
-        evidence: {},
-      },
-      {
-        id: 'observability.metrics',
-        title: CHECK_DEFINITIONS['observability.metrics'].title,
-        category: 'observability',
-        status: 'unknown',
-        summary: 'No clusters are configured.',
-        evidence: {},
-      },
-    ]);
+      evaluate: () => ({ status: 'pass', summary: 'ok', evidence: {} }),
+    });
+    const ctx = () =>
+      contextFor([
+        snapshot('prod', healthyCheckout(), { metrics: goodMetrics() }),
+      ]);
+    const severityOf = (r: CheckRegistry, id: string) => ({
+      result: byId(r.run(ctx()))[id].severity,
+      definition: r.definitions().find(d => d.id === id)!.severity,
+    });
+
+    it.each<
+      [
+        string,
+        MeshCheck,
+        Record<string, 'critical' | 'high' | 'medium'>,
+        string,
+        string,
+      ]
+    >([
+      [
+        'a built-in check: its definition',
+        enrollmentCheck,
+        {},
+        'mesh.enrollment',
+        'critical',
+      ],
+      [
+        'a custom check that declares one',
+        custom('high'),
+        {},
+        'acme.rota',
+        'high',
+      ],
+      [
+        'a custom check that declares none: medium',
+        custom(),
+        {},
+        'acme.rota',
+        'medium',
+      ],
+      [
+        'config overrides a built-in',
+        enrollmentCheck,
+        { 'mesh.enrollment': 'medium' },
+        'mesh.enrollment',
+        'medium',
+      ],
+      [
+        'config overrides a custom one',
+        custom('high'),
+        { 'acme.rota': 'critical' },
+        'acme.rota',
+        'critical',
+      ],
+    ])('%s', (_why, check, severities, id, expected) => {
+      const r = new CheckRegistry(
+        check === enrollmentCheck ? [] : [check],
+        [enrollmentCheck],
+        { severities },
+      );
+      // The result carries it, so a stored report scores without the registry.
+      expect(severityOf(r, id)).toEqual({
+        result: expected,
+        definition: expected,
+      });
+    });
+
+    it('fails startup on a severity for a check that does not exist', () => {
+      expect(
+        () =>
+          new CheckRegistry([], [enrollmentCheck], {
+            severities: { 'mesh.enrolment': 'high' },
+          }),
+      ).toThrow(
+        'Invalid mesh configuration: mesh.severities.mesh.enrolment: no check has this id',
+      );
+    });
   });
 
   describe('runChecks', () => {
@@ -182,7 +291,7 @@ describe('check registry', () => {
         expect(results['health.golden-signals']).toMatchObject({
           status: 'unknown',
           summary: reason,
-          evidence: { missingSource: true },
+          evidence: { missingSource: 'prometheus' },
         });
         // Kubernetes answered, so the enrollment check still runs.
         expect(results['mesh.enrollment'].status).toBe('pass');
@@ -204,7 +313,7 @@ describe('check registry', () => {
         status: 'unknown',
         summary:
           "The kubernetes source of cluster 'dr' failed: cannot read manifests directory /x: ENOENT",
-        evidence: { missingSource: true },
+        evidence: { missingSource: 'kubernetes' },
       });
     });
 

@@ -1,6 +1,8 @@
 import {
   CheckDefinition,
   CheckResult,
+  CheckSeverity,
+  DEFAULT_SEVERITY,
   SourceKind,
 } from '@mesh-readiness/plugin-mesh-common';
 import {
@@ -17,10 +19,21 @@ import { BUILTIN_CHECKS } from './index';
  */
 export class CheckRegistry {
   readonly checks: MeshCheck[];
+  /** The severity each check is scored with: `mesh.severities`, else its definition's. */
+  private readonly severities = new Map<string, CheckSeverity>();
 
-  constructor(extra: MeshCheck[] = []) {
+  /**
+   * `builtins` replaces the built-in checks, for tests about something else.
+   * `severities` (config `mesh.severities`) overrides the definitions' severities; an id
+   * no check has fails startup, so a typo never goes unnoticed.
+   */
+  constructor(
+    extra: MeshCheck[] = [],
+    builtins: MeshCheck[] = BUILTIN_CHECKS,
+    options: { severities?: Record<string, CheckSeverity> } = {},
+  ) {
     const ids = new Set<string>();
-    for (const check of [...BUILTIN_CHECKS, ...extra]) {
+    for (const check of [...builtins, ...extra]) {
       const id = check.definition.id;
       if (ids.has(id)) {
         throw new Error(
@@ -29,11 +42,30 @@ export class CheckRegistry {
       }
       ids.add(id);
     }
-    this.checks = [...BUILTIN_CHECKS, ...extra];
+    this.checks = [...builtins, ...extra];
+    const overrides = options.severities ?? {};
+    for (const id of Object.keys(overrides)) {
+      if (!ids.has(id)) {
+        throw new Error(
+          `Invalid mesh configuration: mesh.severities.${id}: no check has this id`,
+        );
+      }
+    }
+    for (const check of this.checks) {
+      const id = check.definition.id;
+      this.severities.set(
+        id,
+        overrides[id] ?? check.definition.severity ?? DEFAULT_SEVERITY,
+      );
+    }
   }
 
+  /** The definitions, each with the severity it is scored with. */
   definitions(): CheckDefinition[] {
-    return this.checks.map(c => c.definition);
+    return this.checks.map(c => ({
+      ...c.definition,
+      severity: this.severities.get(c.definition.id),
+    }));
   }
 
   /** Every check answered `unknown` with the same reason (e.g. the entity is not mapped). */
@@ -41,12 +73,26 @@ export class CheckRegistry {
     reason: string,
     overrides: Partial<Record<string, CheckOutcome>> = {},
   ): CheckResult[] {
-    return unknownResults(this.checks, reason, overrides);
+    return unknownResults(this.checks, reason, overrides).map(this.stamp);
   }
 
   run(ctx: EntityContext): CheckResult[] {
-    return runChecks(this.checks, ctx);
+    return runChecks(this.checks, ctx).map(this.stamp);
   }
+
+  /** Results carry what they are scored with, so a stored report scores alone. */
+  private readonly stamp = (r: CheckResult): CheckResult => {
+    const definition = this.checks.find(
+      c => c.definition.id === r.id,
+    )?.definition;
+    return {
+      ...r,
+      severity: this.severities.get(r.id) ?? DEFAULT_SEVERITY,
+      ...(definition?.checklistItem
+        ? { checklistItem: definition.checklistItem }
+        : {}),
+    };
+  };
 }
 
 function result(check: MeshCheck, outcome: CheckOutcome): CheckResult {
@@ -91,6 +137,14 @@ export function missingSource(
   sources: SourceKind[],
   ctx: Pick<EntityContext, 'snapshots' | 'workloads'>,
 ): string | undefined {
+  return sourceGate(sources, ctx)?.reason;
+}
+
+/** The source that keeps a check from being judged, and why (see `missingSource`). */
+export function sourceGate(
+  sources: SourceKind[],
+  ctx: Pick<EntityContext, 'snapshots' | 'workloads'>,
+): { source: SourceKind; reason: string } | undefined {
   const withWorkloads = new Set(ctx.workloads.map(w => w.cluster));
   for (const snapshot of ctx.snapshots) {
     for (const source of sources) {
@@ -104,12 +158,18 @@ export function missingSource(
         ok: false,
       };
       if (!outcome.configured) {
-        return `No ${SOURCE_LABEL[source]} is configured for cluster '${snapshot.cluster}' (mesh.clusters[].${source}).`;
+        return {
+          source,
+          reason: `No ${SOURCE_LABEL[source]} is configured for cluster '${snapshot.cluster}' (mesh.clusters[].${source}).`,
+        };
       }
       if (!outcome.ok) {
-        return `The ${source} source of cluster '${snapshot.cluster}' failed: ${
-          outcome.error ?? 'unknown error'
-        }`;
+        return {
+          source,
+          reason: `The ${source} source of cluster '${
+            snapshot.cluster
+          }' failed: ${outcome.error ?? 'unknown error'}`,
+        };
       }
     }
   }
@@ -138,14 +198,17 @@ export function missingKinds(
 
 function runChecks(checks: MeshCheck[], ctx: EntityContext): CheckResult[] {
   return checks.map(check => {
-    const missing =
-      missingSource(check.definition.sources, ctx) ??
-      missingKinds(check.requiredKinds, ctx);
-    if (missing) {
+    const kinds = missingKinds(check.requiredKinds, ctx);
+    const gate =
+      sourceGate(check.definition.sources, ctx) ??
+      (kinds ? { source: 'kubernetes', reason: kinds } : undefined);
+    if (gate) {
+      // The evidence names the source, so a source that answered only in part makes
+      // the report stale only when a check had to wait for that very source.
       return result(check, {
         status: 'unknown',
-        summary: missing,
-        evidence: { missingSource: true },
+        summary: gate.reason,
+        evidence: { missingSource: gate.source },
       });
     }
     try {

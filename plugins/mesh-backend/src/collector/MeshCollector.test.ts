@@ -40,7 +40,15 @@ function memoryStores(): MeshStores {
       getReports: async () => new Map(),
       saveReports: async () => undefined,
     },
-    history: { record: async () => undefined, prune: async () => undefined },
+    history: {
+      record: async () => undefined,
+      prune: async () => undefined,
+      recordRollups: async () => undefined,
+      recordFleet: async () => undefined,
+    },
+    scorecard: { allRollups: async () => new Map() },
+    attestations: { listSince: async () => [] },
+    waivers: { listSince: async () => [] },
   } as unknown as MeshStores;
 }
 
@@ -57,7 +65,11 @@ const ENTITY: Entity = {
 
 function collectorWith(
   sourcesFactory: ClusterSourcesFactory,
-  extra: { runDeadlineMs?: number; clusters?: string[] } = {},
+  extra: {
+    runDeadlineMs?: number;
+    clusters?: string[];
+    joinRunningWithinMs?: number;
+  } = {},
 ) {
   const config = readMeshConfig(
     new ConfigReader({
@@ -83,6 +95,7 @@ function collectorWith(
     context: { window: config.window },
     sourcesFactory,
     runDeadlineMs: extra.runDeadlineMs,
+    joinRunningWithinMs: extra.joinRunningWithinMs,
   });
 }
 
@@ -108,9 +121,35 @@ function gatedSources() {
 }
 
 describe('MeshCollector', () => {
+  it('joins a refresh to the run in flight when that run began moments ago', async () => {
+    const sources = gatedSources();
+    const collector = collectorWith(sources.factory, {
+      clusters: ['c1', 'c2'],
+    });
+    const first = collector.collect({ clusters: ['c1'] });
+    await sources.started[0].promise;
+    // Covered by the run in flight: joins it, and its entity is reported by it.
+    const joined = collector.collect({
+      clusters: ['c1'],
+      entityRef: 'component:default/checkout',
+    });
+    // Needs a cluster the run in flight does not read: waits for the next run.
+    const queued = collector.collect({ clusters: ['c2'] });
+    sources.gates[0].resolve();
+    expect(await joined).toBe(await first);
+    expect((await first).reports).toBe(1);
+    await sources.started[1].promise;
+    sources.gates[1].resolve();
+    expect(await queued).not.toBe(await first);
+    expect(sources.fetches()).toBe(2);
+  });
+
   it('merges refreshes: one run in flight, at most one queued, every caller answered in order', async () => {
     const sources = gatedSources();
-    const collector = collectorWith(sources.factory);
+    // The run in flight is past its join window: later callers queue behind it.
+    const collector = collectorWith(sources.factory, {
+      joinRunningWithinMs: -1,
+    });
     const done: string[] = [];
     const results: Record<string, CollectionResult> = {};
     const call = (name: string, request = {}) =>
@@ -182,7 +221,7 @@ describe('MeshCollector', () => {
           name: 'c1',
           ok: false,
           error:
-            'kubernetes: run deadline of 3m passed while fetching Kubernetes API https://k8s.example',
+            'kubernetes: run deadline of 3m passed for the sources (162s; the rest is kept to build the reports) while fetching Kubernetes API https://k8s.example',
         },
       ]);
       expect(signal?.aborted).toBe(true);

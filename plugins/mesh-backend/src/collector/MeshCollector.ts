@@ -20,8 +20,12 @@ import { dayOf } from '../store/HistoryStore';
 import { CheckRegistry } from '../checks/registry';
 import { ContextOptions } from '../context/entityContext';
 import { buildEntityReport } from '../report/buildReport';
+import { TimeSlices } from '../lib/timeSlices';
+import { waiversByEntity } from '../report/waivers';
 import { carryForward } from '../report/carryForward';
 import { Timings } from './timings';
+import { TriggeredRefresh } from './triggeredRefresh';
+import { scorecardEntityInfos } from './scorecardEntities';
 import {
   ClusterSources,
   ClusterSourcesFactory,
@@ -32,7 +36,11 @@ import {
   notYetCollected,
   snapshotCluster,
 } from './snapshotCluster';
-import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
+import {
+  ClusterSnapshot,
+  DEFAULT_CHECK_SETTINGS,
+} from '@mesh-readiness/plugin-mesh-node';
+import type { CollectedSourceKind } from '@mesh-readiness/plugin-mesh-common';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { setMaxListeners } from 'node:events';
 
@@ -58,6 +66,32 @@ export interface MeshCollectorOptions {
    * so a run never outlives the task that started it. For tests.
    */
   runDeadlineMs?: number;
+  /** For tests: JOIN_RUNNING_WITHIN_MS by default. */
+  joinRunningWithinMs?: number;
+  /**
+   * Set on a replica that does not collect (mesh.collector.enabled: false): requests
+   * trigger the collecting replicas' tasks and wait for them instead of running here.
+   */
+  remote?: Pick<TriggeredRefresh, 'refresh'>;
+  /** Told each cluster's collection (the `/metrics` export); never fails a run. */
+  observer?: CollectionObserver;
+}
+
+/** One cluster's collection in a run, as the observer is told it. */
+export interface ClusterCollection {
+  cluster: string;
+  /** Fetching the cluster's sources and building its snapshot. */
+  durationSeconds: number;
+  /** The configured sources that failed in this run. */
+  failedSources: CollectedSourceKind[];
+}
+
+/**
+ * Watches the runs without depending on how they are exported: plugin.ts passes the
+ * metrics (metrics/collectionMetrics.ts), so the collector knows nothing of prom-client.
+ */
+export interface CollectionObserver {
+  clusterCollected(collection: ClusterCollection): void;
 }
 
 /** One run and the requests merged into it. */
@@ -70,13 +104,39 @@ interface Run {
   result: Promise<CollectionResult>;
   /** Lets the run begin; called once the run ahead of it is done. */
   start: () => void;
+  /** When it began fetching; undefined while it waits. */
+  startedAt?: number;
+  /** Set once its sources are read: from then on nothing can join it. */
+  fetched?: boolean;
 }
+
+/**
+ * A request that arrives this soon after a run began fetching joins that run instead of
+ * queueing behind it: the run's sources were read from (about) the moment it was asked,
+ * and a burst of refreshes then costs one run deadline, not two.
+ */
+export const JOIN_RUNNING_WITHIN_MS = 2_000;
+
+/**
+ * The share of the run deadline the sources may use: the rest is left to build and
+ * store the reports, so that the whole run, and every caller waiting on it, is done
+ * within the deadline even when a source hangs.
+ */
+export const SOURCES_SHARE_OF_DEADLINE = 0.9;
+
+/** How long after it lapsed an attestation is still named ("expired on …"). */
+const ATTESTATIONS_LAPSED_MS = 365 * 86_400_000;
 
 /** `3m`, `90s` or `250ms`: how the deadline reads in a source's error. */
 function formatMs(ms: number): string {
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
+}
+
+/** The schedule's timeout, which is one run's deadline, in milliseconds. */
+export function runDeadlineOf(config: Pick<MeshConfig, 'schedule'>): number {
+  return toMilliseconds(config.schedule.timeout);
 }
 
 function toMilliseconds(timeout: MeshConfig['schedule']['timeout']): number {
@@ -109,8 +169,10 @@ function hasFailedSource(snapshot: ClusterSnapshot): boolean {
  *
  * Runs are serialised within a process (two runs building every report at once would
  * overwrite each other's view of the other clusters), and requests are merged: a request
- * joins the run that has not started yet, so behind a slow run there is at most one run
- * waiting, whatever the number of callers. Each run is bounded by one deadline.
+ * joins the run in flight when that run began fetching moments ago
+ * (JOIN_RUNNING_WITHIN_MS) and covers its clusters, else the run that has not started
+ * yet, so behind a slow run there is at most one run waiting, whatever the number of
+ * callers. Each run is bounded by one deadline, building the reports included.
  */
 export class MeshCollector {
   private readonly sources: Map<string, ClusterSources>;
@@ -152,6 +214,30 @@ export class MeshCollector {
         clusters = clusters.filter(c => mapping.clusters!.includes(c));
       }
     }
+    if (this.options.remote) {
+      const started = Date.now();
+      const answer = await this.options.remote.refresh(clusters);
+      return {
+        ...answer,
+        reports: 0,
+        durationMs: Date.now() - started,
+        timings: {},
+      };
+    }
+
+    const current = this.current;
+    if (
+      current &&
+      !current.fetched &&
+      current.startedAt !== undefined &&
+      Date.now() - current.startedAt <=
+        (this.options.joinRunningWithinMs ?? JOIN_RUNNING_WITHIN_MS) &&
+      clusters.every(c => current.clusters.has(c))
+    ) {
+      if (entity) current.entities.set(stringifyEntityRef(entity), entity);
+      else current.allEntities = true;
+      return current.result;
+    }
 
     let run = this.next;
     if (!run) {
@@ -188,6 +274,7 @@ export class MeshCollector {
     if (!run || this.current) return;
     this.next = undefined;
     this.current = run;
+    run.startedAt = Date.now();
     run.start();
     run.result
       .catch(() => undefined)
@@ -197,7 +284,51 @@ export class MeshCollector {
       });
   }
 
+  /**
+   * Runs and counts the run per cluster in the database, where a replica that does not
+   * collect waits for it (TriggeredRefresh). Counting never fails the run.
+   */
   private async runOnce(run: Run): Promise<CollectionResult> {
+    const clusters = [...run.clusters];
+    await this.countRuns(clusters, runs =>
+      Promise.all(clusters.map(c => runs.started(c, new Date()))),
+    );
+    let result: CollectionResult | undefined;
+    try {
+      result = await this.collectRun(run);
+      return result;
+    } finally {
+      const outcome = (c: string) =>
+        result?.clusters.find(r => r.name === c) ?? {
+          ok: false,
+          error: 'the collection failed before it could store its reports',
+        };
+      await this.countRuns(clusters, runs =>
+        Promise.all(
+          clusters.map(c => runs.finished(c, new Date(), outcome(c))),
+        ),
+      );
+    }
+  }
+
+  private async countRuns(
+    clusters: string[],
+    write: (runs: MeshStores['runs']) => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await write(this.options.stores.runs);
+    } catch (e) {
+      this.options.logger.warn(
+        `Could not count the mesh collection of ${clusters.join(
+          ', ',
+        )} in the database (a refresh waiting on another replica will time out): ${stringifyError(
+          e,
+        )}`,
+      );
+    }
+  }
+
+  private async collectRun(run: Run): Promise<CollectionResult> {
     const started = Date.now();
     const now = new Date();
     const { logger, stores, config } = this.options;
@@ -215,24 +346,35 @@ export class MeshCollector {
     const deadline = new AbortController();
     // Every fetch of the run listens to this one signal: more than Node's default of 10.
     setMaxListeners(0, deadline.signal);
+    const sourcesMs = Math.floor(
+      this.runDeadlineMs * SOURCES_SHARE_OF_DEADLINE,
+    );
     const timer = setTimeout(
       () =>
         deadline.abort(
-          new Error(`run deadline of ${formatMs(this.runDeadlineMs)} passed`),
+          new Error(
+            `run deadline of ${formatMs(
+              this.runDeadlineMs,
+            )} passed for the sources (${formatMs(
+              sourcesMs,
+            )}; the rest is kept to build the reports)`,
+          ),
         ),
-      this.runDeadlineMs,
+      sourcesMs,
     );
     let fresh: ClusterSnapshot[];
     try {
       fresh = await timed('fetchSources', () =>
         Promise.all(
           clusters.map(async name => {
+            const clusterStarted = Date.now();
             const snapshot = await snapshotCluster(
               name,
               this.sources.get(name)!,
               now,
               { signal: deadline.signal },
             );
+            this.observe(snapshot, Date.now() - clusterStarted);
             if (!hasFailedSource(snapshot)) return snapshot;
             const before = await timed('loadSnapshots', () =>
               stores.snapshots.load([name]),
@@ -243,6 +385,7 @@ export class MeshCollector {
       );
     } finally {
       clearTimeout(timer);
+      run.fetched = true;
     }
     // The last run's snapshots are read only where they are needed: clusters this run
     // does not collect, and clusters where a source failed (to keep what it last gave).
@@ -313,6 +456,36 @@ export class MeshCollector {
     };
   }
 
+  /**
+   * Rebuilds the stored reports of the mapped entities `affects` picks from the stored
+   * snapshots, fetching no source: an attestation made or withdrawn shows at once. It
+   * waits for the run in flight, which might otherwise store reports judged on the
+   * attestations it read before. Nothing is built before a cluster was ever collected.
+   */
+  async rebuildReports(affects: (entity: Entity) => boolean): Promise<number> {
+    await this.current?.result.catch(() => undefined);
+    const { stores, config } = this.options;
+    const stored = await stores.snapshots.load(
+      config.clusters.map(c => c.name),
+    );
+    if (stored.size === 0) return 0;
+    const entities = (await this.listMappedEntities()).filter(affects);
+    if (entities.length === 0) return 0;
+    const snapshots = config.clusters.map(
+      c =>
+        stored.get(c.name) ??
+        notYetCollected(c.name, Boolean(c.prometheus), Boolean(c.tracing)),
+    );
+    const timings = new Timings();
+    const reports = await this.storeReports(
+      entities,
+      snapshots,
+      new Date(),
+      timings.time.bind(timings),
+    );
+    return reports.length;
+  }
+
   private async storeReports(
     entities: Entity[],
     snapshots: ClusterSnapshot[],
@@ -320,17 +493,68 @@ export class MeshCollector {
     timed: Timings['time'],
   ): Promise<MeshReport[]> {
     const { stores, config } = this.options;
-    const fresh = await timed('buildReports', async () =>
-      entities.map(e =>
-        buildEntityReport(
-          this.options.registry,
-          e,
-          snapshots,
-          this.options.context,
-          now,
+    // The rollout window (ctx.rollout) reads each entity's stored history: ONE query for
+    // the run's entities, the comparison window and a day before it. Without it (the
+    // database failed the read) the window is told from the pods alone.
+    const rolloutDays =
+      (this.options.context.checks ?? DEFAULT_CHECK_SETTINGS).rollout
+        .comparisonDays + 1;
+    const history = await timed('loadHistory', async () => {
+      try {
+        return await stores.history.getMany(
+          entities.map(e => stringifyEntityRef(e)),
+          dayOf(
+            new Date(now.getTime() - rolloutDays * 86_400_000).toISOString(),
+          ),
+        );
+      } catch (e) {
+        this.options.logger.warn(
+          `Mesh collection could not read the history for the rollout windows; told from the pods instead: ${stringifyError(
+            e,
+          )}`,
+        );
+        return undefined;
+      }
+    });
+    // Attestations (operations.runbook, operations.on-call, cert rotation): ONE query
+    // per run. Those that lapsed within a year are kept so a check can say when. A
+    // failed read fails the run: judging without them would store false `fail`s.
+    const attestations = await timed('loadAttestations', () =>
+      stores.attestations.listSince(
+        new Date(now.getTime() - ATTESTATIONS_LAPSED_MS).toISOString(),
+      ),
+    );
+    // Waivers made through the API: ONE query per run, those in force and those that
+    // lapsed within a year (a report says so). A failed read fails the run, as above.
+    const waivers = await timed('loadWaivers', async () =>
+      waiversByEntity(
+        await stores.waivers.listSince(
+          dayOf(new Date(now.getTime() - ATTESTATIONS_LAPSED_MS).toISOString()),
         ),
       ),
     );
+    const context: ContextOptions = {
+      ...this.options.context,
+      ...(history ? { history } : {}),
+      attestations: { items: attestations, asOf: now.toISOString() },
+    };
+    const fresh = await timed('buildReports', async () => {
+      const built: MeshReport[] = [];
+      // A fleet's reports take seconds of CPU: reads get their turn every few ms.
+      const slices = new TimeSlices();
+      for (const e of entities) {
+        await slices.pause();
+        built.push(
+          buildEntityReport(this.options.registry, e, snapshots, context, now, {
+            waivers: waivers.get(
+              stringifyEntityRef(e).toLocaleLowerCase('en-US'),
+            ),
+            links: config.links,
+          }),
+        );
+      }
+      return built;
+    });
     // Only a report with a failed or partial source carries anything forward.
     const previous = await timed('loadReports', () =>
       stores.reports.getReports(
@@ -342,13 +566,36 @@ export class MeshCollector {
     const reports = fresh.map(r =>
       carryForward(r, previous.get(r.entityRef.toLocaleLowerCase('en-US'))),
     );
+    // The scorecard's catalog fields (title, owner, system, the system's domain): one
+    // catalog call for the run's systems; without it the domains are left empty.
+    const infos = await timed('loadSystems', async () =>
+      scorecardEntityInfos(
+        entities,
+        this.options.catalog,
+        await this.options.auth.getOwnServiceCredentials(),
+        e =>
+          this.options.logger.warn(
+            `Mesh collection could not read the systems for the scorecard's domains: ${stringifyError(
+              e,
+            )}`,
+          ),
+      ),
+    );
     // One transaction: the run's reports are all stored, or none are.
     await timed('saveReports', () =>
-      this.storing('saveReports', () => stores.reports.saveReports(reports)),
+      this.storing('saveReports', () =>
+        stores.reports.saveReports(reports, infos),
+      ),
     );
     await timed('saveHistory', () =>
       this.storing('saveHistory', async () => {
         await stores.history.record(reports);
+        // The roll-ups' daily points, from the whole stored scorecard after this run.
+        await stores.history.recordRollups(
+          dayOf(now.toISOString()),
+          await stores.scorecard.allRollups(),
+        );
+        await stores.history.recordFleet(dayOf(now.toISOString()));
         await stores.history.prune(
           dayOf(now.toISOString()),
           config.history.retentionDays,
@@ -392,6 +639,24 @@ export class MeshCollector {
             : 'the reports stored before are still served'
         } and the next run retries`,
         cause,
+      );
+    }
+  }
+
+  private observe(snapshot: ClusterSnapshot, ms: number): void {
+    try {
+      this.options.observer?.clusterCollected({
+        cluster: snapshot.cluster,
+        durationSeconds: ms / 1000,
+        failedSources: [
+          snapshot.kubernetes,
+          snapshot.prometheus,
+          snapshot.tracing,
+        ].flatMap(o => (o.configured && !o.ok ? [o.name] : [])),
+      });
+    } catch (e) {
+      this.options.logger.warn(
+        `The mesh collection's observer failed: ${stringifyError(e)}`,
       );
     }
   }

@@ -109,7 +109,13 @@ export function createClusterSourcesFactory(
         first(extensions.factories.kubernetes, info) ??
         (cluster.kubernetes.type === 'manifests'
           ? new ManifestsDirSource(cluster.kubernetes.manifestsDir)
-          : new KubernetesApiSource({ kubeConfig: kubeConfigFor(cluster) })),
+          : new KubernetesApiSource({
+              kubeConfig: kubeConfigFor(cluster),
+              retry: {
+                ...DEFAULT_RETRY,
+                retries: cluster.kubernetes.retries ?? DEFAULT_RETRY.retries,
+              },
+            })),
       metrics:
         first(extensions.factories.metrics, info) ??
         (prometheus && querier

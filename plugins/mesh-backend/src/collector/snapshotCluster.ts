@@ -1,4 +1,5 @@
-import { buildKubernetesFacts } from '../snapshot/kubernetesFacts';
+import { runInSlices } from '../lib/timeSlices';
+import { kubernetesFactsSteps } from '../snapshot/kubernetesFacts';
 
 import { ClusterSources } from './clusterSources';
 import { Timings } from './timings';
@@ -139,7 +140,7 @@ export async function snapshotCluster(
       ? {
           status: 'fulfilled',
           value: await timings.time('kubernetesFacts', () =>
-            buildKubernetesFacts(k8s.value.objects, k8s.value),
+            runInSlices(kubernetesFactsSteps(k8s.value.objects, k8s.value)),
           ),
         }
       : k8s;

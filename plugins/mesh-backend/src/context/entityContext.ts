@@ -1,16 +1,22 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Attestation, HistoryPoint } from '@mesh-readiness/plugin-mesh-common';
 import {
+  CheckSettings,
   ClusterSnapshot,
+  DEFAULT_CHECK_SETTINGS,
   EntityContext,
   EntityWorkload,
   MetricsData,
+  TracingData,
 } from '@mesh-readiness/plugin-mesh-node';
 import { calculateHealth } from '../health/calculator';
 import { Tolerance, tolerancesFor } from '../health/tolerances';
 import { EntityMapping, matchWorkloads } from '../mapping/entityMapping';
 import { resolveWorkloadMeshFacts } from '../snapshot/facts';
 import { decideInjection } from '../snapshot/injection';
+import { attestationsFor } from './attestations';
 import { workloadMeshings } from './meshing';
+import { computeRollout, runTimeOf } from './rollout';
 import { joinTraffic } from './traffic';
 
 export interface ContextOptions {
@@ -18,6 +24,20 @@ export interface ContextOptions {
   window: string;
   /** Request-health tolerances from config; Kiali's defaults when unset. */
   tolerances?: Tolerance[];
+  /** Check thresholds from config; the defaults when unset. */
+  checks?: CheckSettings;
+  /**
+   * Stored daily history points of the run's entities, keyed by lower-cased entity ref,
+   * loaded once per run by the collector (HistoryStore.getMany); the rollout window is
+   * read from them, else from the pods.
+   */
+  history?: ReadonlyMap<string, HistoryPoint[]>;
+  /**
+   * Every attestation of the run (loaded once by the collector, expired ones included
+   * so a check can say when one lapsed), and the time they are judged at. Without it
+   * no attestation applies, judged at the snapshots' time.
+   */
+  attestations?: { items: readonly Attestation[]; asOf: string };
 }
 
 /** The snapshots an entity is looked up in: those its cluster annotation names, or all. */
@@ -61,6 +81,10 @@ export function buildEntityContext(
     const prometheus = byCluster.get(w.cluster)?.prometheus;
     return prometheus?.ok ? prometheus.data : undefined;
   };
+  const tracingFor = (w: EntityWorkload): TracingData | undefined => {
+    const tracing = byCluster.get(w.cluster)?.tracing;
+    return tracing?.ok ? tracing.data : undefined;
+  };
   const traffic = joinTraffic(workloads, metricsFor);
   const meshings = workloads.flatMap(workloadMeshings);
   const { tolerances, error } = tolerancesFor(
@@ -76,8 +100,10 @@ export function buildEntityContext(
       meshings.length > 0 && meshings.every(m => m.dataPlane === 'ambient'),
     ...(error ? { toleranceError: error } : {}),
   });
+  const entityRef = stringifyEntityRef(entity);
+  const settings = options.checks ?? DEFAULT_CHECK_SETTINGS;
   return {
-    entityRef: stringifyEntityRef(entity),
+    entityRef,
     entity,
     selectorText: mapping.selectorText,
     workloads,
@@ -85,6 +111,19 @@ export function buildEntityContext(
     snapshots,
     traffic,
     health,
+    settings,
+    rollout: computeRollout(
+      workloads,
+      snapshots,
+      settings.rollout,
+      options.history?.get(entityRef.toLocaleLowerCase('en-US')),
+    ),
+    attestations: attestationsFor(entity, options.attestations?.items ?? []),
+    attestationsAsOf:
+      options.attestations?.asOf ??
+      runTimeOf(snapshots) ??
+      new Date(0).toISOString(),
     metricsFor,
+    tracingFor,
   };
 }

@@ -13,10 +13,22 @@ import {
   snapshot,
   traffic,
   unconfiguredSource,
-  reportFor,
+  reportFor as reportWith,
 } from '../__testUtils__/fixtures';
-import { sourceStatuses } from './buildReport';
+import { buildEntityReport, sourceStatuses } from './buildReport';
+import { CheckRegistry } from '../checks/registry';
 import { ClusterSnapshot, MetricsData } from '@mesh-readiness/plugin-mesh-node';
+import { goldenSignalsCheck } from '../checks/health/goldenSignals';
+import { enrollmentCheck } from '../checks/mesh/enrollment';
+import { metricsCheck } from '../checks/observability/metrics';
+
+/**
+ * These tests are about assembling a report (mapping, sources, staleness, scores), so
+ * they run the first three built-in checks; each check has its own table tests.
+ */
+const ASSEMBLY_CHECKS = [enrollmentCheck, goldenSignalsCheck, metricsCheck];
+const reportFor = (...args: Parameters<typeof reportWith>) =>
+  reportWith(args[0], args[1], args[2], args[3], args[4] ?? ASSEMBLY_CHECKS);
 
 const ID = 'backstage.io/kubernetes-id';
 const check = (report: MeshReport, id: string) =>
@@ -42,7 +54,7 @@ describe('buildEntityReport', () => {
       expect(report.stale).toBe(false);
       expect(report.mesh).toEqual({ provider: 'none', dataPlane: 'none' });
       expect(report.workloads).toEqual([]);
-      expect(report.readiness).toEqual({
+      expect(report.readiness).toMatchObject({
         score: 0,
         level: 'unmapped',
         passed: 0,
@@ -217,7 +229,7 @@ describe('buildEntityReport', () => {
         expect(report.mesh).toEqual({ provider: 'none', dataPlane: 'none' });
         expect(report.health).toMatchObject({ status: 'unknown', reason });
         // Mapped but unknown: applicable, not passed, never a good score.
-        expect(report.readiness).toEqual({
+        expect(report.readiness).toMatchObject({
           score: 0,
           level: 'not-ready',
           passed: 0,
@@ -244,7 +256,7 @@ describe('buildEntityReport', () => {
       expect(check(report, 'mesh.enrollment')).toMatchObject({
         status: 'unknown',
         summary: reason,
-        evidence: { missingSource: true },
+        evidence: { missingSource: 'kubernetes' },
       });
       expect(report.mesh.provider).toBe('unknown');
       expect(report.sources).toEqual([
@@ -396,7 +408,7 @@ describe('buildEntityReport', () => {
       expect(check(report, 'health.golden-signals').summary).toBe(
         'Healthy: 24 req/s, 100% success, p99 100 ms over 5m.',
       );
-      expect(report.readiness).toEqual({
+      expect(report.readiness).toMatchObject({
         score: 100,
         level: 'production-ready',
         passed: 3,
@@ -531,9 +543,10 @@ describe('buildEntityReport', () => {
       'kubectl rollout restart deployment/legacy-billing -n billing',
     );
     expect(check(report, 'health.golden-signals').status).toBe('unknown');
-    expect(report.readiness).toEqual({
+    // No pod runs a proxy: not-meshed, whatever the score.
+    expect(report.readiness).toMatchObject({
       score: 0,
-      level: 'not-ready',
+      level: 'not-meshed',
       passed: 0,
       applicable: 2,
     });
@@ -584,7 +597,7 @@ describe('buildEntityReport', () => {
       expect(report.sources.map(s => s.name)).toEqual(sources);
       // observability.metrics needs Prometheus too: unknown, applicable, not passed.
       expect(check(report, 'observability.metrics').status).toBe('unknown');
-      expect(report.readiness).toEqual({
+      expect(report.readiness).toMatchObject({
         score: 33,
         level: 'not-ready',
         passed: 1,
@@ -647,6 +660,135 @@ describe('sourceStatuses', () => {
         fetchedAt: FETCHED_AT,
       },
       { name: 'prometheus', cluster: 'b', ok: true, fetchedAt: FETCHED_AT },
+    ]);
+  });
+});
+
+describe('waivers, severities and coverage in a report', () => {
+  const legacy = (annotations: Record<string, string>) =>
+    reportFor(
+      entity('legacy-billing', { [ID]: 'legacy-billing', ...annotations }),
+      [
+        snapshot('prod', [
+          namespace('billing'),
+          ...deploymentWithPods('legacy-billing', 'billing', {
+            pods: 2,
+            templateLabels: idLabels('legacy-billing'),
+          }),
+        ]),
+      ],
+      '5m',
+      NOW,
+    );
+
+  it('shows a waived check as waived, names unknown ids, and stays not-meshed', () => {
+    const report = legacy({
+      'servicemesh/waive': 'mesh.enrollment,mesh.enrolment',
+      'servicemesh/waive-reason': 'retired next quarter',
+    });
+    expect(check(report, 'mesh.enrollment')).toMatchObject({
+      status: 'waived',
+      severity: 'critical',
+      evidence: {
+        waived: { status: 'fail', reason: 'retired next quarter' },
+      },
+    });
+    expect(report.problems).toEqual([
+      {
+        annotation: 'servicemesh/waive',
+        message: expect.stringContaining("'mesh.enrolment' is not the id"),
+      },
+    ]);
+    expect(report.readiness.level).toBe('not-meshed');
+  });
+
+  it('refuses a waiver without a reason, visibly', () => {
+    const report = legacy({ 'servicemesh/waive': 'mesh.enrollment' });
+    expect(check(report, 'mesh.enrollment').status).toBe('fail');
+    expect(report.problems?.map(p => p.annotation)).toEqual([
+      'servicemesh/waive-reason',
+    ]);
+  });
+
+  it('has no problems without waiver annotations, and counts coverage', () => {
+    const report = legacy({});
+    expect(report.problems).toBeUndefined();
+    // mesh.enrollment fails: the rollout line has a verdict; the metrics line is unknown.
+    expect(report.readiness.coverage).toMatchObject({ covered: 1, total: 12 });
+    expect(
+      report.readiness.coverage?.lines.find(l => l.id === 'rollout'),
+    ).toMatchObject({ state: 'covered', checks: ['mesh.enrollment'] });
+  });
+});
+
+describe('inputs beyond the context: API waivers and links out', () => {
+  const e = entity('legacy-billing', { [ID]: 'legacy-billing' });
+  const snapshots = [
+    snapshot('prod', [
+      namespace('billing'),
+      ...deploymentWithPods('legacy-billing', 'billing', {
+        pods: 2,
+        templateLabels: idLabels('legacy-billing'),
+      }),
+    ]),
+  ];
+  const build = (inputs: Parameters<typeof buildEntityReport>[5]) =>
+    buildEntityReport(
+      new CheckRegistry([], ASSEMBLY_CHECKS),
+      e,
+      snapshots,
+      { window: '5m' },
+      NOW,
+      inputs,
+    );
+
+  it('applies the entity’s API waivers, marked as made through the API, and scores without them', () => {
+    const without = build({});
+    const report = build({
+      waivers: [
+        {
+          id: '00000000-0000-4000-8000-000000000001',
+          entityRef: 'component:default/legacy-billing',
+          checkId: 'mesh.enrollment',
+          reason: 'retired next quarter',
+          createdBy: 'user:default/alice',
+          createdAt: '2025-01-01T00:00:00.000Z',
+        },
+      ],
+    });
+    expect(check(without, 'mesh.enrollment').status).toBe('fail');
+    expect(check(report, 'mesh.enrollment')).toMatchObject({
+      status: 'waived',
+      evidence: {
+        waived: {
+          status: 'fail',
+          reason: 'retired next quarter',
+          by: 'user:default/alice',
+          origin: 'api',
+        },
+      },
+    });
+    expect(report.readiness.applicable).toBe(without.readiness.applicable - 1);
+  });
+
+  it('links each workload to the configured tools, and has no links without templates', () => {
+    expect(build({}).links).toBeUndefined();
+    expect(
+      build({
+        links: {
+          grafana:
+            'https://grafana.example.com/d/w?var-ns={namespace}&var-w={workload}&var-c={cluster}',
+        },
+      }).links,
+    ).toEqual([
+      {
+        tool: 'grafana',
+        title: 'Grafana: legacy-billing (billing)',
+        url: 'https://grafana.example.com/d/w?var-ns=billing&var-w=legacy-billing&var-c=prod',
+        cluster: 'prod',
+        namespace: 'billing',
+        workload: 'legacy-billing',
+      },
     ]);
   });
 });

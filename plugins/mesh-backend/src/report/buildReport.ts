@@ -4,8 +4,10 @@ import {
   CHECK_IDS,
   computeReadiness,
   HealthSummary,
+  isMeshed,
   MeshReport,
   SourceStatus,
+  Waiver,
   WorkloadSummary,
 } from '@mesh-readiness/plugin-mesh-common';
 import {
@@ -21,6 +23,16 @@ import {
 } from '../context/entityContext';
 import { summarizeMesh } from '../context/meshing';
 import { EntityMapping, resolveEntityMapping } from '../mapping/entityMapping';
+import { buildReportLinks, WorkloadLinkTemplates } from './links';
+import { applyWaivers } from './waivers';
+
+/** What a report needs beyond the checks' context. */
+export interface ReportInputs {
+  /** The entity's waivers made through the API (WaiverStore), next to its annotations'. */
+  waivers?: Waiver[];
+  /** `mesh.links`: the tools a workload is linked to. */
+  links?: WorkloadLinkTemplates;
+}
 
 /** The kinds workloads are found from: when one could not be listed, none is a guess. */
 const WORKLOAD_KINDS = [
@@ -153,6 +165,7 @@ export function buildEntityReport(
   allSnapshots: ClusterSnapshot[],
   options: ContextOptions,
   now: Date = new Date(),
+  inputs: ReportInputs = {},
 ): MeshReport {
   const entityRef = stringifyEntityRef(entity);
   const mapping = resolveEntityMapping(entity);
@@ -195,13 +208,18 @@ export function buildEntityReport(
     const where = noWorkloadsReason(mapping, snapshots);
     const reason = kubernetesProblem ?? `Nothing to judge: ${where}.`;
     // A failed source is marked as such, so the last known statuses are carried forward.
-    const checks = registry
-      .unknownResults(reason)
-      .map(c =>
-        kubernetesProblem
-          ? { ...c, evidence: { ...c.evidence, missingSource: true } }
-          : c,
-      );
+    const { checks, problems } = applyWaivers(
+      entity,
+      registry
+        .unknownResults(reason)
+        .map(c =>
+          kubernetesProblem
+            ? { ...c, evidence: { ...c.evidence, missingSource: 'kubernetes' } }
+            : c,
+        ),
+      now,
+      inputs.waivers,
+    );
     return {
       entityRef,
       generatedAt: now.toISOString(),
@@ -213,24 +231,39 @@ export function buildEntityReport(
       workloads: [],
       health: UNKNOWN_HEALTH(reason),
       checks,
+      // Not `not-meshed`: with no workloads found, the mapping is what is wrong, and
+      // the checks say so.
       readiness: computeReadiness(checks),
       sources,
+      ...(problems.length ? { problems } : {}),
     };
   }
 
-  const checks = registry.run(ctx);
+  const { checks, problems } = applyWaivers(
+    entity,
+    registry.run(ctx),
+    now,
+    inputs.waivers,
+  );
   const metricsProblem = missingSource(['prometheus'], ctx);
+  const workloads = ctx.workloads.map(workloadSummary);
+  const links = buildReportLinks(workloads, inputs.links ?? {});
   return {
     entityRef,
     generatedAt: now.toISOString(),
     stale: false,
     mesh: summarizeMesh(ctx.workloads),
-    workloads: ctx.workloads.map(workloadSummary),
+    workloads,
     health: metricsProblem
       ? UNKNOWN_HEALTH(metricsProblem)
       : healthSummary(ctx.health),
     checks,
-    readiness: computeReadiness(checks),
+    // Unmeshed pods prove nothing while a cluster that may hold meshed ones failed.
+    readiness: computeReadiness(checks, {
+      meshed: isMeshed(workloads) || (kubernetesProblem ? undefined : false),
+    }),
     sources,
+    ...(problems.length ? { problems } : {}),
+    ...(links.length ? { links } : {}),
   };
 }

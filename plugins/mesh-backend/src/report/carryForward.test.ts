@@ -7,9 +7,20 @@ import {
   namespace,
   snapshot,
   traffic,
-  reportFor,
+  reportFor as reportWith,
 } from '../__testUtils__/fixtures';
 import { carryForward } from './carryForward';
+import { goldenSignalsCheck } from '../checks/health/goldenSignals';
+import { enrollmentCheck } from '../checks/mesh/enrollment';
+import { metricsCheck } from '../checks/observability/metrics';
+
+/**
+ * These tests are about assembling a report (mapping, sources, staleness, scores), so
+ * they run the first three built-in checks; each check has its own table tests.
+ */
+const ASSEMBLY_CHECKS = [enrollmentCheck, goldenSignalsCheck, metricsCheck];
+const reportFor = (...args: Parameters<typeof reportWith>) =>
+  reportWith(args[0], args[1], args[2], args[3], args[4] ?? ASSEMBLY_CHECKS);
 
 const T1 = new Date('2026-03-01T10:00:00.000Z');
 const T2 = new Date('2026-03-01T10:05:00.000Z');
@@ -280,6 +291,93 @@ describe('carryForward', () => {
       expect(report.workloads).toHaveLength(1);
       expect(report.mesh).toEqual(previous.mesh);
     });
+
+    it('keeps the links of the workloads it keeps; a fresh report’s own otherwise', () => {
+      const links = [
+        {
+          tool: 'kiali' as const,
+          title: 'Kiali: checkout (shop)',
+          url: 'https://kiali.example.com/shop/checkout',
+          cluster: 'prod',
+          namespace: 'shop',
+          workload: 'checkout',
+        },
+      ];
+      expect(carryForward(fresh, { ...previous, links }).links).toEqual(links);
+      // Only Prometheus failed: the workloads, and so the links, are the fresh ones.
+      const metricsDown = reportFor(
+        checkout,
+        [snapshot('prod', objects(), { prometheus: failedSource('timeout') })],
+        '5m',
+        T2,
+      );
+      expect(
+        carryForward(metricsDown, { ...previous, links }).links,
+      ).toBeUndefined();
+    });
+  });
+
+  it.each([
+    ['meshed', 2, 'production-ready'],
+    ['unmeshed', 0, 'not-meshed'],
+  ])(
+    'keeps the level of last known %s pods when Kubernetes fails',
+    (_what, meshedPods, level) => {
+      const pods = () => [
+        namespace('shop'),
+        ...deploymentWithPods('checkout', 'shop', {
+          pods: 2,
+          meshedPods,
+          templateLabels: {
+            app: 'checkout',
+            'backstage.io/kubernetes-id': 'checkout',
+          },
+        }),
+      ];
+      const before = carryForward(
+        reportFor(
+          checkout,
+          [snapshot('prod', pods(), { metrics: goodMetrics() })],
+          '5m',
+          T1,
+        ),
+        undefined,
+      );
+      const during = carryForward(
+        reportFor(
+          checkout,
+          [
+            snapshot('prod', [], {
+              kubernetes: failedSource('connection refused'),
+              metrics: goodMetrics(),
+            }),
+          ],
+          '5m',
+          T2,
+        ),
+        before,
+      );
+      expect(before.readiness.level).toBe(level);
+      expect(during.readiness).toEqual(before.readiness);
+    },
+  );
+
+  it('takes the level from the checks when no pods were ever known', () => {
+    const report = carryForward(
+      reportFor(
+        checkout,
+        [
+          snapshot('prod', [], {
+            kubernetes: failedSource('connection refused'),
+            metrics: goodMetrics(),
+          }),
+        ],
+        '5m',
+        T2,
+      ),
+      undefined,
+    );
+    expect(report.readiness.level).toBe('not-ready');
   });
 
   it('names every failed source', () => {
@@ -301,6 +399,45 @@ describe('carryForward', () => {
 
 describe('carryForward: what it must not bring back', () => {
   const promDown = failedSource('connect ECONNREFUSED 127.0.0.1:9090');
+
+  it('is stale for a partial source only when a check had to wait for that source', () => {
+    const previous = goodRun(T1);
+    const fresh = goodRun(T2);
+    const withPartial = (name: 'tracing' | 'kubernetes'): MeshReport => ({
+      ...fresh,
+      sources: [
+        ...fresh.sources,
+        {
+          name,
+          cluster: 'prod',
+          ok: true,
+          partial: true,
+          error: `2 part(s) of ${name} skipped`,
+          fetchedAt: T2.toISOString(),
+        },
+      ],
+      // A check left unknown for another source (here: no Prometheus).
+      checks: fresh.checks.map(c =>
+        c.id === 'health.golden-signals'
+          ? {
+              ...c,
+              status: 'unknown',
+              evidence: { missingSource: 'prometheus' },
+            }
+          : c,
+      ),
+    });
+    expect(carryForward(withPartial('tracing'), previous).stale).toBe(false);
+    const gatedByKubernetes = withPartial('kubernetes');
+    gatedByKubernetes.checks = gatedByKubernetes.checks.map(c =>
+      c.id === 'mesh.enrollment'
+        ? { ...c, status: 'unknown', evidence: { missingSource: 'kubernetes' } }
+        : c,
+    );
+    const stale = carryForward(gatedByKubernetes, previous);
+    expect(stale.stale).toBe(true);
+    expect(stale.staleReason).toContain('2 part(s) of kubernetes skipped');
+  });
 
   it('does not bring back removed workloads when only Prometheus failed', () => {
     const previous = goodRun(T1);

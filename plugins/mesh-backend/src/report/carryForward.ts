@@ -1,6 +1,7 @@
 import {
   CHECK_IDS,
   computeReadiness,
+  isMeshed,
   MeshReport,
 } from '@mesh-readiness/plugin-mesh-common';
 
@@ -21,8 +22,11 @@ export function carryForward(
 ): MeshReport {
   // A partial source (some kinds could not be listed) counts as failed when a check had
   // to be left unknown for it: the report then rests on incomplete data.
-  const gated = fresh.checks.some(c => c.evidence.missingSource);
-  const failed = fresh.sources.filter(s => !s.ok || (s.partial && gated));
+  const gated = (source: string) =>
+    fresh.checks.some(c => c.evidence.missingSource === source);
+  const failed = fresh.sources.filter(
+    s => !s.ok || (s.partial && gated(s.name)),
+  );
   if (failed.length === 0) {
     return { ...fresh, stale: false, lastGoodAt: fresh.generatedAt };
   }
@@ -58,27 +62,32 @@ export function carryForward(
 
   const kubernetesFailed = failed.some(s => s.name === 'kubernetes');
   const metricsFailed = failed.some(s => s.name === 'prometheus');
+  // Without pods (or without workloads) the fresh counts are not the cluster's.
+  const workloads =
+    kubernetesFailed &&
+    (fresh.workloads.length === 0 ||
+      checkOf(fresh, CHECK_IDS.enrollment)?.evidence.missingSource)
+      ? previous.workloads
+      : fresh.workloads;
   return {
     ...fresh,
     stale: true,
     staleReason,
     lastGoodAt: previous.lastGoodAt,
     checks,
-    // Checks whose source failed count with their last known status.
+    // Checks whose source failed count with their last known status, and the entity is
+    // meshed as far as the last known pods say.
     readiness: computeReadiness(checks, {
       mapped: fresh.readiness.level !== 'unmapped',
+      meshed: workloads.length > 0 ? isMeshed(workloads) : undefined,
     }),
     mesh:
       kubernetesFailed && fresh.mesh.provider === 'unknown'
         ? previous.mesh
         : fresh.mesh,
-    // Without pods (or without workloads) the fresh counts are not the cluster's.
-    workloads:
-      kubernetesFailed &&
-      (fresh.workloads.length === 0 ||
-        checkOf(fresh, CHECK_IDS.enrollment)?.evidence.missingSource)
-        ? previous.workloads
-        : fresh.workloads,
+    workloads,
+    // The links go with the workloads they open.
+    ...(workloads === fresh.workloads ? {} : { links: previous.links }),
     // Health needs both sources: the traffic, and the workloads it is joined to.
     health:
       (metricsFailed || kubernetesFailed) &&

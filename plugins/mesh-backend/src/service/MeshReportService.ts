@@ -5,7 +5,6 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   CheckDefinition,
   hasMeshMapping,
@@ -21,20 +20,26 @@ import { resolveEntityMapping } from '../mapping/entityMapping';
 import { markIfOld } from '../report/age';
 import { buildEntityReport } from '../report/buildReport';
 import { MeshStores } from '../store';
+import { ReportReadPermission } from './reportReads';
+import { CatalogEntities } from './catalogEntities';
 
 /**
  * The one door to the plugin's data, as in Backstage's backend-plugin template: the
  * router validates HTTP input and calls this; this knows the catalog, the store and
- * the collector. Catalog permissions apply through the caller's credentials.
+ * the collector. Catalog permissions apply through the caller's credentials, then
+ * `mesh.report.read` on the entity.
  */
 export class MeshReportService {
   constructor(
     private readonly options: {
-      catalog: CatalogService;
+      /** The catalog as callers see it (one instance shared by the services). */
+      entities: CatalogEntities;
       stores: MeshStores;
       collector: MeshCollector;
       registry: CheckRegistry;
       context: ContextOptions;
+      /** `mesh.report.read`, checked on every entity read. */
+      reads: ReportReadPermission;
       /** A stored report older than this is served as stale. */
       staleAfterMs: number;
     },
@@ -48,22 +53,37 @@ export class MeshReportService {
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
   ) {
-    const entity = await this.options.catalog.getEntityByRef(ref, {
-      credentials,
-    });
+    const entityRef = stringifyEntityRef(ref);
+    // The catalog answers with the caller's credentials (the catalog service asks for a
+    // token on their behalf), so its permission rules apply; the answer is cached per
+    // caller for a few seconds.
+    const entity = await this.options.entities.lookUp(entityRef, credentials);
     if (!entity) {
-      throw new NotFoundError(
-        `No entity ${stringifyEntityRef(ref)} in the catalog`,
-      );
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
     }
+    await this.options.reads.require(entity, credentials);
     return entity;
   }
 
+  /** The entity's report; see getReportJson. */
   async getReport(
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
     now: Date = new Date(),
   ): Promise<MeshReport> {
+    return JSON.parse(await this.getReportJson(ref, credentials, now));
+  }
+
+  /**
+   * The entity's report, serialised: a MeshReport as JSON, ready to send. A stored
+   * report is sent as it was stored, with no parse and stringify per read, unless it is
+   * older than staleAfter: only then is it parsed and marked stale.
+   */
+  async getReportJson(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ): Promise<string> {
     const entity = await this.entity(ref, credentials);
     // Without a valid mapping there is nothing to collect; answer from the annotations
     // as they are now, so fixing them shows at once.
@@ -71,17 +91,19 @@ export class MeshReportService {
       !hasMeshMapping(entity) ||
       resolveEntityMapping(entity).kind === 'invalid'
     ) {
-      return buildEntityReport(
-        this.options.registry,
-        entity,
-        [],
-        this.options.context,
-        now,
+      return JSON.stringify(
+        buildEntityReport(
+          this.options.registry,
+          entity,
+          [],
+          this.options.context,
+          now,
+        ),
       );
     }
     const entityRef = stringifyEntityRef(entity);
-    const report = await this.options.stores.reports.getReport(entityRef);
-    if (!report) {
+    const stored = await this.options.stores.reports.getReportJson(entityRef);
+    if (!stored) {
       throw Object.assign(
         new NotFoundError(
           `No mesh report for ${entityRef} yet: it appears after the next collection, or POST /v1/refresh to collect now`,
@@ -89,7 +111,12 @@ export class MeshReportService {
         { code: MESH_ERROR_CODES.noReportYet },
       );
     }
-    return markIfOld(report, now, this.options.staleAfterMs);
+    // The same test as markIfOld's, on the column stored beside the JSON.
+    const age = now.getTime() - Date.parse(stored.generatedAt);
+    if (!(age > this.options.staleAfterMs)) return stored.json;
+    return JSON.stringify(
+      markIfOld(JSON.parse(stored.json), now, this.options.staleAfterMs),
+    );
   }
 
   async getHistory(
@@ -126,6 +153,8 @@ export class MeshReportService {
       }
     }
     const { clusters } = await this.options.collector.collect({ entityRef });
+    // Another replica may have run the collection: what this one read before is old.
+    this.options.stores.reports.recent.forget();
     return { clusters };
   }
 }

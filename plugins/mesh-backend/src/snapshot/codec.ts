@@ -5,7 +5,7 @@ import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
  * fact or catalog entry): a snapshot of another version is not read back, so reports
  * are never built from data that lacks what the checks expect.
  */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 
 const NON_FINITE = '$nonFinite';
 
@@ -14,11 +14,20 @@ const NON_FINITE = '$nonFinite';
  * written as `{"$nonFinite": "Infinity"}` instead, and read back as numbers.
  */
 export function encodeSnapshot(snapshot: ClusterSnapshot): string {
-  return JSON.stringify({ format: SNAPSHOT_FORMAT, snapshot }, (_key, value) =>
-    typeof value === 'number' && !Number.isFinite(value)
-      ? { [NON_FINITE]: String(value) }
-      : value,
-  );
+  // The Kubernetes facts, the largest part, hold no computed floats: a plain stringify,
+  // several times faster than one with a replacer, which a fleet's snapshot would block
+  // the event loop on. The metric and trace parts keep the replacer.
+  const { kubernetes, ...rest } = snapshot;
+  const others = JSON.stringify(rest, keepNonFinite);
+  return `{"format":${SNAPSHOT_FORMAT},"snapshot":{"kubernetes":${JSON.stringify(
+    kubernetes,
+  )}${others === '{}' ? '' : `,${others.slice(1, -1)}`}}}`;
+}
+
+function keepNonFinite(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value)
+    ? { [NON_FINITE]: String(value) }
+    : value;
 }
 
 /** The snapshot, or undefined when it was written in another format. */

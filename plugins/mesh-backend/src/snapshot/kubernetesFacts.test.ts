@@ -685,3 +685,48 @@ describe('buildKubernetesFacts: template labels of a workload inferred from its 
     expect(facts.workloads[0].templateLabels).toEqual({ app: 'checkout' });
   });
 });
+
+describe('buildKubernetesFacts: the UID application containers run as', () => {
+  const withSecurity = (
+    podContext: Record<string, unknown> | undefined,
+    containerContext: Record<string, unknown> | undefined,
+  ) => {
+    const p = pod('api-1', 'shop', {
+      containers: [
+        {
+          ...container('api'),
+          ...(containerContext ? { securityContext: containerContext } : {}),
+        },
+        istioProxy(),
+      ],
+    });
+    if (podContext)
+      (p.spec as Record<string, unknown>).securityContext = podContext;
+    return buildKubernetesFacts([p]).workloads[0];
+  };
+
+  it.each([
+    ['the container sets it', undefined, { runAsUser: 1337 }, 1337],
+    ['only the pod sets it', { runAsUser: 1000 }, undefined, 1000],
+    [
+      'the container overrides the pod',
+      { runAsUser: 1000 },
+      { runAsUser: 1337 },
+      1337,
+    ],
+    ['neither sets it', undefined, { runAsNonRoot: true }, undefined],
+    ['the value is not a number', undefined, { runAsUser: '1337' }, undefined],
+  ])('%s', (_case, podContext, containerContext, expected) => {
+    const w = withSecurity(podContext, containerContext);
+    expect(w.pods[0].containers.map(c => c.runAsUser)).toEqual([expected]);
+    expect(w.templateContainers[0].runAsUser).toBe(expected);
+  });
+
+  it('reads it from the pod template of a workload', () => {
+    const d = deployment('api', 'shop');
+    const spec = (d.spec as any).template.spec;
+    spec.securityContext = { runAsUser: 1337 };
+    const [w] = buildKubernetesFacts([d]).workloads;
+    expect(w.templateContainers[0].runAsUser).toBe(1337);
+  });
+});

@@ -11,7 +11,9 @@ import {
   UnavailableResource,
   WorkloadFacts,
 } from '@mesh-readiness/plugin-mesh-node';
+import { runToEnd } from '../lib/timeSlices';
 import { buildMeshConfigFacts } from './facts';
+import { createdAt } from './facts/read';
 
 const PROXY_CONTAINERS: Record<string, ProxyInfo['provider']> = {
   'istio-proxy': 'istio',
@@ -32,6 +34,7 @@ interface ContainerLike {
   restartPolicy?: unknown;
   resources?: unknown;
   ports?: unknown;
+  securityContext?: unknown;
 }
 
 interface PodSpecLike {
@@ -39,6 +42,7 @@ interface PodSpecLike {
   initContainers?: unknown;
   hostNetwork?: unknown;
   serviceAccountName?: unknown;
+  securityContext?: unknown;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -81,8 +85,17 @@ function resourcesOf(c: ContainerLike): ResourceRequirements {
   return { requests: cpuMemory(r.requests), limits: cpuMemory(r.limits) };
 }
 
-function containerFacts(c: ContainerLike): ContainerFacts {
+function runAsUserOf(securityContext: unknown): number | undefined {
+  const uid = asRecord(securityContext).runAsUser;
+  return typeof uid === 'number' && Number.isInteger(uid) ? uid : undefined;
+}
+
+function containerFacts(
+  c: ContainerLike,
+  podRunAsUser?: number,
+): ContainerFacts {
   const ports = Array.isArray(c.ports) ? c.ports : [];
+  const runAsUser = runAsUserOf(c.securityContext) ?? podRunAsUser;
   return {
     name: typeof c.name === 'string' ? c.name : '',
     ...(typeof c.image === 'string' ? { image: c.image } : {}),
@@ -98,6 +111,7 @@ function containerFacts(c: ContainerLike): ContainerFacts {
         },
       ];
     }),
+    ...(runAsUser !== undefined ? { runAsUser } : {}),
   };
 }
 
@@ -105,7 +119,7 @@ function containerFacts(c: ContainerLike): ContainerFacts {
 function appContainers(spec: PodSpecLike): ContainerFacts[] {
   return containers(spec.containers)
     .filter(c => !(typeof c.name === 'string' && PROXY_CONTAINERS[c.name]))
-    .map(containerFacts);
+    .map(c => containerFacts(c, runAsUserOf(spec.securityContext)));
 }
 
 function serviceAccountOf(spec: PodSpecLike): string {
@@ -159,6 +173,7 @@ export function findProxy(
 
 function podFacts(obj: KubeObject): PodFacts {
   const spec = asRecord(obj.spec) as PodSpecLike;
+  const created = createdAt(obj);
   const annotations = obj.metadata.annotations ?? {};
   return {
     namespace: obj.metadata.namespace ?? 'default',
@@ -174,6 +189,7 @@ function podFacts(obj: KubeObject): PodFacts {
     containers: appContainers(spec),
     proxy: findProxy(spec, annotations),
     ambient: annotations['ambient.istio.io/redirection'] === 'enabled',
+    ...(created ? { createdAt: created } : {}),
   };
 }
 
@@ -211,8 +227,28 @@ function controllerOf(obj: KubeObject) {
  */
 export function buildKubernetesFacts(
   objects: KubeObject[],
-  listing: { unavailable?: UnavailableResource[]; absent?: string[] } = {},
+  listing: KubernetesListing = {},
 ): KubernetesFacts {
+  return runToEnd(kubernetesFactsSteps(objects, listing));
+}
+
+type KubernetesListing = {
+  unavailable?: UnavailableResource[];
+  absent?: string[];
+};
+
+/** Objects indexed between two points where the building may pause. */
+const OBJECTS_PER_STEP = 100;
+
+/**
+ * buildKubernetesFacts in steps: it yields every OBJECTS_PER_STEP objects, so that the
+ * collector can let reads in between (a fleet of 1,000 services is tens of ms of work).
+ * Pure all the same: whoever drives it decides when to go on.
+ */
+export function* kubernetesFactsSteps(
+  objects: KubeObject[],
+  listing: KubernetesListing = {},
+): Generator<void, KubernetesFacts> {
   const namespaces: Record<string, NamespaceFacts> = {};
   const resources: Record<string, KubeObject[]> = {};
   const workloads = new Map<string, WorkloadFacts>();
@@ -222,7 +258,8 @@ export function buildKubernetesFacts(
   const keyOf = (ns: string, kind: string, name: string) =>
     `${ns}/${kind}/${name}`;
 
-  for (const obj of objects) {
+  for (const [i, obj] of objects.entries()) {
+    if (i % OBJECTS_PER_STEP === 0) yield;
     const ns = obj.metadata.namespace ?? 'default';
     if (obj.kind === 'Namespace') {
       namespaces[obj.metadata.name] = {
@@ -257,6 +294,7 @@ export function buildKubernetesFacts(
     const templateMeta = asRecord(template.metadata);
     const templateSpec = asRecord(template.spec) as PodSpecLike;
     const templateAnnotations = stringMap(templateMeta.annotations);
+    const created = createdAt(obj);
     workloads.set(keyOf(ns, obj.kind, obj.metadata.name), {
       namespace: ns,
       kind: obj.kind,
@@ -272,13 +310,16 @@ export function buildKubernetesFacts(
       templateContainers: appContainers(templateSpec),
       hostNetwork: templateSpec.hostNetwork === true,
       serviceAccountName: serviceAccountOf(templateSpec),
+      ...(created ? { createdAt: created } : {}),
     });
   }
 
   // Live pods first, so a workload inferred from its pods takes its template from a
   // live one when there is one.
   const inferred = new Set<WorkloadFacts>();
-  for (const obj of [...pods.filter(p => !isDead(p)), ...pods.filter(isDead)]) {
+  const ordered = [...pods.filter(p => !isDead(p)), ...pods.filter(isDead)];
+  for (const [i, obj] of ordered.entries()) {
+    if (i % OBJECTS_PER_STEP === 0) yield;
     const pod = podFacts(obj);
     const live = !isDead(obj);
     const owner = resolveOwner(obj, pod, owners, seenJobs);
@@ -313,6 +354,7 @@ export function buildKubernetesFacts(
     if (live) workload.pods.push(pod);
   }
 
+  yield;
   return {
     namespaces,
     workloads: [...workloads.values()],

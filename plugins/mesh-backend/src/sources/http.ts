@@ -103,3 +103,25 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function isTransientStatus(status: number): boolean {
   return status === 502 || status === 503 || status === 504;
 }
+
+/** What an attempt answers to be tried again (after a backoff), unless it was the last. */
+export const TRY_AGAIN = Symbol('try again');
+
+/**
+ * Runs `attempt` until it answers something other than TRY_AGAIN, at most
+ * `policy.retries` more times, waiting `backoffMs` between tries. `last` tells the
+ * attempt it must answer (or throw) this time. The wait ends early when `signal` aborts.
+ */
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  attempt: (last: boolean) => Promise<T | typeof TRY_AGAIN>,
+  options: { signal?: AbortSignal; random?: () => number } = {},
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    if (n > 0) {
+      await sleep(backoffMs(n, policy, options.random), options.signal);
+    }
+    const answer = await attempt(n >= policy.retries);
+    if (answer !== TRY_AGAIN) return answer;
+  }
+}

@@ -60,6 +60,22 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
     ).resolves.toEqual(r);
   });
 
+  it('gives the stored JSON as it was serialised, with its generatedAt', async () => {
+    const r = report('component:default/as-stored', {
+      generatedAt: '2026-11-25T01:02:03.004Z',
+    });
+    await store.saveReports([r]);
+    await expect(
+      store.getReportJson('Component:default/As-Stored'),
+    ).resolves.toEqual({
+      json: JSON.stringify(r),
+      generatedAt: '2026-11-25T01:02:03.004Z',
+    });
+    await expect(
+      store.getReportJson('component:default/never-collected'),
+    ).resolves.toBeUndefined();
+  });
+
   it('finds reports whatever the case of the ref', async () => {
     await store.saveReports([report('Component:default/MixedCase')]);
     const found = await store.getReport('component:default/mixedcase');

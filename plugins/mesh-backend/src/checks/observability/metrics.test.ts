@@ -105,6 +105,13 @@ describe('observability.metrics', () => {
       fix: 'port: http-envoy-prom',
     },
     {
+      what: 'the pods opt out of scraping',
+      annotations: { ...SCRAPE, 'prometheus.io/scrape': 'false' },
+      scraped: {},
+      cause: 'the pods opt out of scraping (prometheus.io/scrape: "false")',
+      fix: 'prometheus.io/scrape-',
+    },
+    {
       what: 'the pods have no scrape annotations',
       annotations: {},
       scraped: {},

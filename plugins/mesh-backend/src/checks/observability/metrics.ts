@@ -76,6 +76,16 @@ function likelyCause(
       fix: `Scrape Envoy directly:\n${podMonitor(w, meshing)}`,
     };
   }
+  if (annotations['prometheus.io/scrape'] === 'false') {
+    return {
+      cause:
+        'the pods opt out of scraping (prometheus.io/scrape: "false"), which overrides what the injector would advertise',
+      fix: `Remove the opt-out from the pod template, then restart:\nkubectl annotate ${kind.toLowerCase()}/${name} -n ${namespace} prometheus.io/scrape- # on the pod template (spec.template.metadata.annotations)\nkubectl rollout restart ${kind.toLowerCase()}/${name} -n ${namespace}\nor scrape Envoy with a PodMonitor:\n${podMonitor(
+        w,
+        meshing,
+      )}`,
+    };
+  }
   if (annotations['prometheus.io/scrape'] !== 'true') {
     return {
       cause:

@@ -228,6 +228,7 @@ describe('controlPlaneFacts', () => {
       want: {
         revision: 'default',
         version: '1.24.2',
+        podNames: ['istiod-7d4f9c8b6-x2x9q'],
         replicas: 1,
         pods: 1,
         runningPods: 1,

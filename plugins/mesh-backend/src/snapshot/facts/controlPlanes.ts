@@ -104,6 +104,7 @@ function build(
           selectsAnyPod(p.selector, podLabels),
       )
       .map(p => p.ref),
+    podNames: w.pods.map(p => p.name),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   WorkloadFacts,
   WorkloadMeshFacts,
 } from '@mesh-readiness/plugin-mesh-node';
+import { meshCertificateFacts } from './certificates';
 import { autoscalerFacts, controlPlaneFacts } from './controlPlanes';
 import {
   istioAuthorizationPolicyFacts,
@@ -175,6 +176,10 @@ export function buildMeshConfigFacts(
       pdbs,
       autoscalers,
       linkerdConfig,
+    ),
+    certificates: meshCertificateFacts(
+      configMaps,
+      each(['Secret'], o => o),
     ),
     problems,
   };

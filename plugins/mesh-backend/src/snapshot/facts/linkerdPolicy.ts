@@ -124,6 +124,9 @@ export function linkerdRouteFacts(obj: KubeObject): LinkerdRouteFacts {
       );
       return ref ? [ref] : [];
     }),
+    ...(Object.keys(obj.metadata.annotations ?? {}).length > 0
+      ? { annotations: obj.metadata.annotations! }
+      : {}),
   };
 }
 

@@ -34,5 +34,8 @@ export function serviceFacts(obj: KubeObject): ServiceFacts {
     ports: (Array.isArray(spec.ports) ? spec.ports : []).flatMap(portOf),
     type: typeof spec.type === 'string' ? spec.type : 'ClusterIP',
     labels: obj.metadata.labels ?? {},
+    ...(Object.keys(obj.metadata.annotations ?? {}).length > 0
+      ? { annotations: obj.metadata.annotations! }
+      : {}),
   };
 }

@@ -2,8 +2,11 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { startFixtureKubeApi } from 'mesh-devtools/kubeApi';
 import { freePort } from 'mesh-devtools/prometheus';
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { KubernetesApiSource } from './KubernetesApiSource';
+import { meshResources } from './resources';
 import { ManifestsDirSource } from './ManifestsDirSource';
 import { KubeObject } from '@mesh-readiness/plugin-mesh-node';
 
@@ -233,6 +236,43 @@ describe('KubernetesApiSource against a fixture API server', () => {
     ]);
   });
 
+  it.each([503, 429, 502])(
+    'retries a list answered %s, with backoff, and keeps its objects',
+    async code => {
+      const fixture = await start({
+        flaky: { pods: [1, 2], 'apps/deployments': [1] },
+        flakyCode: code,
+      });
+      const result = await new KubernetesApiSource({
+        kubeConfig: kubeConfig(fixture.url),
+        retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 5 },
+      }).fetch();
+      expect(result.unavailable).toEqual([]);
+      expect(result.objects.some(o => o.kind === 'Pod')).toBe(true);
+      expect(result.objects.some(o => o.kind === 'Deployment')).toBe(true);
+      expect(
+        fixture.requests.filter(r => r.startsWith('/api/v1/pods')),
+      ).toHaveLength(3);
+    },
+  );
+
+  it('gives up after the configured retries, naming the last answer', async () => {
+    const fixture = await start({ flaky: { pods: [1, 2, 3] } });
+    const result = await new KubernetesApiSource({
+      kubeConfig: kubeConfig(fixture.url),
+      retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 5 },
+    }).fetch();
+    expect(result.unavailable).toEqual([
+      expect.objectContaining({
+        resource: 'pods',
+        message: expect.stringContaining('HTTP 503'),
+      }),
+    ]);
+    expect(
+      fixture.requests.filter(r => r.startsWith('/api/v1/pods')),
+    ).toHaveLength(2);
+  });
+
   it('gives up on a slow kind after the timeout and keeps the others', async () => {
     const fixture = await start({
       delayMs: p => (p === '/api/v1/services' ? 1500 : 0),
@@ -244,7 +284,7 @@ describe('KubernetesApiSource against a fixture API server', () => {
     expect(result.unavailable).toEqual([
       expect.objectContaining({
         resource: 'services',
-        message: expect.stringContaining('timed out after 300 ms'),
+        message: expect.stringContaining('no answer within 300 ms'),
       }),
     ]);
     expect(result.objects.some(o => o.kind === 'Pod')).toBe(true);
@@ -275,6 +315,74 @@ describe('KubernetesApiSource against a fixture API server', () => {
       new KubernetesApiSource({ kubeConfig: kubeConfig(url) }).fetch(),
     ).rejects.toThrow(`Kubernetes API ${url} is unreachable`);
   });
+
+  it('says an unreachable server is unreachable without retrying every kind against it', async () => {
+    // A server that closes every connection at once, counting them.
+    let connections = 0;
+    const server = net.createServer(socket => {
+      connections += 1;
+      socket.destroy();
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const url = `http://127.0.0.1:${port}`;
+    const source = new KubernetesApiSource({
+      kubeConfig: kubeConfig(url),
+      concurrency: 1,
+      retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    });
+    try {
+      await expect(source.fetch()).rejects.toThrow(
+        `Kubernetes API ${url} is unreachable`,
+      );
+    } finally {
+      server.close();
+    }
+    // The first kind is tried three times; once it gave up, every other kind once.
+    const kinds = meshResources().length;
+    expect(connections).toBe(3 + (kinds - 1));
+  });
+
+  it.each([
+    // 503: the server is not serving; once one kind used up its retries, the others
+    // try once, so the source can say so before the run's deadline.
+    [503, (kinds: number) => 3 + (kinds - 1), /failed every list: .*HTTP 503/],
+    // 429: priority and fairness asks each request to come back, so each is retried.
+    [429, (kinds: number) => 3 * kinds, /failed every list: .*HTTP 429/],
+  ])(
+    'a server answering %s to every list: retries as the status asks',
+    async (code, expected, message) => {
+      let requests = 0;
+      const server = http.createServer((_req, res) => {
+        requests += 1;
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            message: 'the server is currently unable to handle the request',
+            code,
+          }),
+        );
+      });
+      await new Promise<void>(resolve =>
+        server.listen(0, '127.0.0.1', resolve),
+      );
+      const { port } = server.address() as net.AddressInfo;
+      const source = new KubernetesApiSource({
+        kubeConfig: kubeConfig(`http://127.0.0.1:${port}`),
+        concurrency: 1,
+        retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      });
+      try {
+        await expect(source.fetch()).rejects.toThrow(message);
+      } finally {
+        server.close();
+      }
+      expect(requests).toBe(expected(meshResources().length));
+    },
+  );
 
   it('skips a malformed item and says where it was', async () => {
     const fixture = await start({

@@ -1,9 +1,18 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
+import { TimeSlices } from '../../lib/timeSlices';
 import { mapLimit } from '../limit';
 import { kubeGet } from './kubeHttp';
 import { meshResources, resourceName, ResourceSpec } from './resources';
-import { describeFetchError } from '../http';
+import {
+  DEFAULT_RETRY,
+  describeFetchError,
+  isTimeoutError,
+  isTransientStatus,
+  RetryPolicy,
+  TRY_AGAIN,
+  withRetries,
+} from '../http';
 import {
   KubeObject,
   kubeObjectSchema,
@@ -38,6 +47,18 @@ export interface KubernetesApiSourceOptions {
   /** List calls in flight at once. */
   concurrency?: number;
   timeoutMs?: number;
+  /** Retries of a refused connection, a 429 or a 502/503/504; `DEFAULT_RETRY` by default. */
+  retry?: RetryPolicy;
+  /** For tests: the jitter's random source. */
+  random?: () => number;
+}
+
+/** Shared by the lists of one fetch: what the server was found to be. */
+interface Reach {
+  /** A list used up its retries without reaching the server. */
+  down: boolean;
+  /** A list used up its retries on 502/503/504: the server (or its proxy) is not serving. */
+  unavailable: boolean;
 }
 
 type ListOutcome =
@@ -86,13 +107,18 @@ export class KubernetesApiSource implements KubernetesSource {
     options: SourceFetchOptions = {},
   ): Promise<KubernetesFetchResult> {
     const { signal } = options;
+    // Once one list has used up its retries without reaching the server, the others
+    // try once: retrying every kind against a server that is down would spend the run's
+    // deadline before the source could say it is unreachable. The same goes for a server
+    // that answered 502/503/504 through all of one list's retries.
+    const reach: Reach = { down: false, unavailable: false };
     const outcomes = await mapLimit(
       this.resources,
       this.options.concurrency ?? 4,
       async spec => {
         // The run gave up: list nothing more (the collector reports the deadline).
         if (signal?.aborted) throw signal.reason;
-        return this.listAll(spec, signal);
+        return this.listAll(spec, reach, signal);
       },
     );
     const requests = outcomes.reduce((s, o) => s + o.requests, 0);
@@ -145,6 +171,7 @@ export class KubernetesApiSource implements KubernetesSource {
 
   private async listAll(
     spec: ResourceSpec,
+    reach: Reach,
     signal?: AbortSignal,
   ): Promise<ListOutcome> {
     let requests = 0;
@@ -164,20 +191,53 @@ export class KubernetesApiSource implements KubernetesSource {
           limit: String(this.options.pageSize ?? 500),
         });
         if (token) query.set('continue', token);
-        requests += 1;
         let res;
+        let tries = 0;
         try {
-          res = await kubeGet(
-            this.options.kubeConfig,
-            `${base}?${query}`,
-            this.options.timeoutMs ?? 30_000,
-            signal,
+          res = await withRetries(
+            this.options.retry ?? DEFAULT_RETRY,
+            async last => {
+              tries += 1;
+              try {
+                const answer = await kubeGet(
+                  this.options.kubeConfig,
+                  `${base}?${query}`,
+                  this.options.timeoutMs ?? 30_000,
+                  signal,
+                );
+                // 429: API priority and fairness shed the request; it asks to come back,
+                // whatever the other lists met.
+                const transient = isTransientStatus(answer.status);
+                if (
+                  answer.status === 429 ||
+                  (transient && !reach.unavailable)
+                ) {
+                  if (!last) return TRY_AGAIN;
+                }
+                if (transient && tries > 1) reach.unavailable = true;
+                return answer;
+              } catch (e) {
+                // A timeout already spent its time, and an abort means the run gave up.
+                const retriable =
+                  !isTimeoutError(e) && !signal?.aborted && !reach.down;
+                if (retriable && !last) return TRY_AGAIN;
+                if (!isTimeoutError(e)) reach.down = true;
+                throw e;
+              }
+            },
+            { signal, random: this.options.random },
           );
+          requests += tries;
         } catch (e) {
+          requests += tries;
+          if (signal?.aborted) throw signal.reason;
           return this.unavailable(
             spec,
             'error',
-            `list ${resourceName(spec)} failed: ${describeFetchError(e)}`,
+            `list ${resourceName(spec)} failed: ${describeFetchError(
+              e,
+              this.options.timeoutMs ?? 30_000,
+            )}`,
             requests,
             true,
           );
@@ -233,7 +293,10 @@ export class KubernetesApiSource implements KubernetesSource {
             requests,
           );
         }
+        // A page of 500 objects takes tens of ms to check: reads get their turn.
+        const slices = new TimeSlices();
         for (const [index, item] of (page.data.items ?? []).entries()) {
+          await slices.pause();
           // List items carry no kind or apiVersion of their own.
           const parsed = kubeObjectSchema.safeParse({
             apiVersion,

@@ -48,7 +48,10 @@ export async function kubeGet(
       });
     });
     req.setTimeout(timeoutMs, () => {
-      req.destroy(new Error(`timed out after ${timeoutMs} ms`));
+      const timeout = new Error(`timed out after ${timeoutMs} ms`);
+      // The name fetch() gives a timeout, so every source tells timeouts apart alike.
+      timeout.name = 'TimeoutError';
+      req.destroy(timeout);
     });
     req.on('error', reject);
     req.end();

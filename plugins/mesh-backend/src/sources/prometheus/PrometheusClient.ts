@@ -4,13 +4,14 @@ import {
   VectorSample,
 } from '@mesh-readiness/plugin-mesh-node';
 import { z } from 'zod';
+import { TimeSlices } from '../../lib/timeSlices';
 import {
-  backoffMs,
   DEFAULT_RETRY,
   describeFetchError,
   isTransientStatus,
   RetryPolicy,
-  sleep,
+  TRY_AGAIN,
+  withRetries,
 } from '../http';
 
 const sampleSchema = z.object({
@@ -107,9 +108,6 @@ export interface PrometheusClientOptions {
   random?: () => number;
 }
 
-/** `requestOnce`'s answer when the request should be tried again. */
-const RETRY = Symbol('retry');
-
 /**
  * A small client for the Prometheus HTTP API's instant queries. Every answer is
  * validated, so a proxy's HTML error page or a wrong result type becomes a clear error
@@ -172,7 +170,10 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
         'Prometheus answered a malformed vector: the result is not an array',
       );
     }
+    // Checked in time slices, so that reads are served meanwhile.
+    const slices = new TimeSlices();
     for (const [index, item] of result.entries()) {
+      if (index % 256 === 0) await slices.pause();
       // A fleet answer has tens of thousands of samples: the well-formed ones take a
       // quick path; anything else gets zod's full explanation.
       const ok =
@@ -264,16 +265,13 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
       signal?: AbortSignal;
     } = {},
   ): Promise<{ status: number; body: unknown }> {
-    const policy = this.options.retry ?? DEFAULT_RETRY;
     // A refused or reset connection and a 502/503/504 are often over in a moment: try
     // again a few times, with backoff and jitter, within the caller's signal.
-    for (let attempt = 0; ; attempt++) {
-      if (attempt > 0)
-        await sleep(backoffMs(attempt, policy, this.random), init.signal);
-      const last = attempt >= policy.retries;
-      const answer = await this.requestOnce(path, init, last);
-      if (answer !== RETRY) return answer;
-    }
+    return withRetries(
+      this.options.retry ?? DEFAULT_RETRY,
+      last => this.requestOnce(path, init, last),
+      { signal: init.signal, random: this.random },
+    );
   }
 
   private async requestOnce(
@@ -285,7 +283,7 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
       signal?: AbortSignal;
     },
     last: boolean,
-  ): Promise<{ status: number; body: unknown } | typeof RETRY> {
+  ): Promise<{ status: number; body: unknown } | typeof TRY_AGAIN> {
     if (init.signal?.aborted) throw abortReason(init.signal);
     this.requests += 1;
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
@@ -306,14 +304,14 @@ export class PrometheusClient implements PromQuerier, PromMetadataQuerier {
         throw abortReason(init.signal);
       }
       // A timeout already spent its time: only connection failures are retried.
-      if (!last && !timeout.aborted) return RETRY;
+      if (!last && !timeout.aborted) return TRY_AGAIN;
       throw new Error(
         `Prometheus at ${this.options.url} is unreachable: ${describeFetchError(
           e,
         )}`,
       );
     }
-    if (!last && isTransientStatus(response.status)) return RETRY;
+    if (!last && isTransientStatus(response.status)) return TRY_AGAIN;
     const t = performance.now();
     try {
       return { status: response.status, body: JSON.parse(text) };

@@ -211,6 +211,194 @@ const extra: ExtraFamily[] = [
   },
 ];
 
+// Control-plane series (queries/controlPlane.ts): istiod's push buckets (a constant
+// gauge is enough for a rate to exist) and the certificate expiry gauges.
+extra.push(
+  {
+    family: 'pilot_proxy_convergence_time_bucket',
+    type: 'gauge',
+    series: ['0.1', '1', '+Inf'].map(le => ({
+      name: 'pilot_proxy_convergence_time_bucket',
+      labels: { namespace: 'istio-system', pod: 'istiod-7d4f9c8b6-x2x9q', le },
+      value: 10,
+    })),
+  },
+  ...[
+    ['citadel_server_root_cert_expiry_timestamp', 'istio-system'],
+    ['identity_cert_expiration_timestamp_seconds', 'payments'],
+  ].map(([name, namespace]) => ({
+    family: name,
+    type: 'gauge' as const,
+    series: [{ name, labels: { namespace, pod: 'cp-0' }, value: 2e9 }],
+  })),
+);
+
+// Security series (queries/security.ts): a plaintext caller, Envoy's shadow denials,
+// Linkerd's authorization denials and traffic to the passthrough cluster.
+extra
+  .find(f => f.family === 'istio_requests')!
+  .series.push(
+    {
+      name: 'istio_requests_total',
+      labels: {
+        reporter: 'destination',
+        source_workload: 'stock-sync',
+        source_workload_namespace: 'batch',
+        destination_workload: 'ledger',
+        destination_workload_namespace: 'finance',
+        connection_security_policy: 'none',
+        response_code: '200',
+      },
+      rate: 1,
+    },
+    {
+      name: 'istio_requests_total',
+      labels: {
+        reporter: 'source',
+        source_workload: 'stock-sync',
+        source_workload_namespace: 'batch',
+        destination_service_name: 'PassthroughCluster',
+        destination_service: 'api.stripe.com',
+        response_code: '200',
+      },
+      rate: 0.5,
+    },
+  );
+extra.push(
+  {
+    family: 'envoy_http_inbound_0_0_0_0_8080_rbac_shadow_denied',
+    type: 'counter',
+    series: [
+      {
+        name: 'envoy_http_inbound_0_0_0_0_8080_rbac_shadow_denied',
+        labels: { namespace: 'shop', pod: 'checkout-pod-0' },
+        rate: 0.2,
+      },
+    ],
+  },
+  {
+    family: 'inbound_http_authz_deny',
+    type: 'counter',
+    series: [
+      {
+        name: 'inbound_http_authz_deny_total',
+        labels: {
+          namespace: 'payments',
+          deployment: 'payments',
+          srv_name: 'payments-http',
+        },
+        rate: 0.1,
+      },
+    ],
+  },
+);
+
+// Overhead and right-sizing series (queries/overhead.ts, queries/resources.ts): the
+// callers' view of latency (Istio source buckets, Linkerd outbound buckets) and the
+// proxies' cAdvisor usage.
+extra.push(
+  {
+    family: 'istio_request_duration_milliseconds_source_bucket',
+    type: 'gauge',
+    series: ['10', '100', '+Inf'].map(le => ({
+      name: 'istio_request_duration_milliseconds_bucket',
+      labels: {
+        ...sourceEdge,
+        destination_workload: 'checkout',
+        destination_workload_namespace: 'shop',
+        le,
+      },
+      rate: le === '10' ? 3 : 5,
+    })),
+  },
+  {
+    family: 'response_latency_ms_outbound_bucket',
+    type: 'gauge',
+    series: ['10', '+Inf'].map(le => ({
+      name: 'response_latency_ms_bucket',
+      labels: { ...linkerdOutbound, le },
+      rate: le === '10' ? 1 : 2,
+    })),
+  },
+  {
+    family: 'container_memory_working_set_bytes',
+    type: 'gauge',
+    series: [
+      {
+        name: 'container_memory_working_set_bytes',
+        labels: {
+          namespace: 'shop',
+          pod: 'checkout-pod-0',
+          container: 'istio-proxy',
+        },
+        value: 5e7,
+      },
+    ],
+  },
+  {
+    family: 'container_cpu_usage_seconds',
+    type: 'counter',
+    series: [
+      {
+        name: 'container_cpu_usage_seconds_total',
+        labels: {
+          namespace: 'shop',
+          pod: 'checkout-pod-0',
+          container: 'istio-proxy',
+        },
+        rate: 0.02,
+      },
+    ],
+  },
+);
+
+// App HTTP server series (queries/instrumentation.ts): Micrometer on a meshed pod, one
+// app scraped by the annotation job (kubernetes_* labels), and what is never counted:
+// the health route, promhttp's scrape counter.
+extra.push(
+  ...[
+    'http_server_requests_seconds_count',
+    'http_server_requests_seconds_sum',
+  ].map(name => ({
+    family: name,
+    type: 'gauge' as const,
+    series: ['/orders', '/orders/{id}', '/actuator/health'].map(uri => ({
+      name,
+      labels: { namespace: 'shop', pod: 'checkout-pod-0', uri },
+      value: 3,
+    })),
+  })),
+  {
+    family: 'http_requests_received',
+    type: 'counter',
+    series: [
+      {
+        name: 'http_requests_received_total',
+        labels: {
+          kubernetes_namespace: 'payments',
+          kubernetes_pod_name: 'payments-pod-0',
+          code: '200',
+        },
+        rate: 1,
+      },
+    ],
+  },
+  {
+    family: 'promhttp_metric_handler_requests',
+    type: 'counter',
+    series: [
+      {
+        name: 'promhttp_metric_handler_requests_total',
+        labels: { namespace: 'shop', pod: 'checkout-pod-0', code: '200' },
+        rate: 0.1,
+      },
+    ],
+  },
+);
+
+// Rollout series (queries/rollout.ts) read the app series above: Micrometer's count on
+// `checkout-pod-0`, whose workload is recovered from the pod name (`checkout-pod`).
+
 /** Fifteen minutes of the spec and the extra series, ending now. */
 async function startMeshPrometheus(
   options: { ruleFiles?: string[]; minutes?: number } = {},
@@ -392,6 +580,50 @@ describe('PrometheusSource against a real Prometheus', () => {
       );
       expect(s.scrapedProxies.payments).toContain('payments-pod-0');
       expect(s.scrapedProxies.data).toContain('orders-db-pod-0');
+    });
+
+    it('appHttpSeries: app series by pod and name, kubernetes_* aliases, no health route or promhttp', () => {
+      // Only this block's pods: other fixture series may carry app metrics too.
+      const mine = Object.fromEntries(
+        Object.entries(s.appHttpSeries)
+          .map(([ns, rows]) => [
+            ns,
+            rows.filter(r =>
+              ['checkout-pod-0', 'payments-pod-0'].includes(r.pod),
+            ),
+          ])
+          .filter(([, rows]) => rows.length > 0),
+      );
+      expect(canonical(mine)).toEqual(
+        canonical({
+          shop: [
+            {
+              pod: 'checkout-pod-0',
+              metric: 'http_server_requests_seconds_count',
+              series: 2,
+            },
+            {
+              pod: 'checkout-pod-0',
+              metric: 'http_server_requests_seconds_sum',
+              series: 2,
+            },
+          ],
+          payments: [
+            {
+              pod: 'payments-pod-0',
+              metric: 'http_requests_received_total',
+              series: 1,
+            },
+          ],
+        }),
+      );
+    });
+
+    it("rolloutAppHttp: the app's own request rate by workload recovered from the pod name", () => {
+      // The fixture's Micrometer count is a constant gauge: a rate of 0, no buckets.
+      expect(s.rolloutAppHttp['shop/checkout-pod']).toEqual([
+        { period: 'now', requestsPerSecond: 0 },
+      ]);
     });
 
     it('drops NaN samples and says which entry had them', () => {
@@ -593,8 +825,14 @@ describe('PrometheusSource with the recording rules loaded', () => {
 
   it('uses only rules of the configured window', async () => {
     const data = await source({ window: '10m' }).fetch(evaluatedAt);
-    // The proxies' build info has no window.
-    expect(data.recordingRules).toEqual(['scrapedProxies']);
+    // Gauges read as they are (the proxies' build info) have no window.
+    expect(data.recordingRules).toEqual(
+      ENTRIES.filter(id => {
+        const rule =
+          QUERY_CATALOG[id as keyof typeof QUERY_CATALOG].recordingRule;
+        return rule && rule('5m') === rule('10m');
+      }),
+    );
     expect(Object.keys(data.series.istioRequests)).toContain('shop/checkout');
   });
 

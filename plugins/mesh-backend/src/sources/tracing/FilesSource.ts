@@ -93,7 +93,13 @@ export class FilesSource implements TracingSource {
       }
       if (keep) taken.push(trace);
     }
-    return { traces: taken, perService, problems, requests: files.length };
+    return {
+      traces: taken,
+      perService,
+      problems,
+      requests: files.length,
+      linkerdProxyService: this.options.linkerdProxyService,
+    };
   }
 }
 

@@ -40,13 +40,37 @@ export abstract class HttpTracingSource implements TracingSource {
   async fetch(req: TracingFetchRequest): Promise<TracingData> {
     validateFetchRequest(req);
     if (req.services.length === 0) {
-      return { traces: [], perService: {}, problems: [], requests: 0 };
+      return {
+        traces: [],
+        perService: {},
+        problems: [],
+        requests: 0,
+        linkerdProxyService: this.options.linkerdProxyService,
+      };
     }
-    const run = new HttpRun(this.backend, this.baseUrl, this.options);
+    const run = new HttpRun(
+      this.backend,
+      this.baseUrl,
+      this.options,
+      req.signal,
+    );
     const search = await this.startFetch(run, req);
     const collected = await collectPerService(req, this.options, search);
     run.assertReachable();
-    return { ...collected, requests: run.requests };
+    // Every search answered, and every answer was an error: the back end is unusable
+    // for this run (a 5xx everywhere, or a body no search could read), not partly so.
+    const searched = Object.keys(collected.perService).length;
+    const failed = collected.problems.filter(p => !p.endsWith('not queried'));
+    if (searched === 0 && failed.length > 0) {
+      throw new Error(
+        `${this.description}: every search failed (${failed.length} service(s)); the first: ${failed[0]}`,
+      );
+    }
+    return {
+      ...collected,
+      requests: run.requests,
+      linkerdProxyService: this.options.linkerdProxyService,
+    };
   }
 
   /**

@@ -139,6 +139,7 @@ describe('JaegerSource', () => {
         perService: { 'ratings.default': 0 },
         problems: [],
         requests: 2,
+        linkerdProxyService: 'linkerd-proxy',
       });
     });
 
@@ -322,11 +323,28 @@ describe('JaegerSource', () => {
         }),
       );
       const data = await new JaegerSource(s.url).fetch({
-        services: ['orders.shop'],
+        services: ['orders.shop', 'productpage.default'],
         ...WINDOW,
       });
       expect(data.problems[0]).toMatch(
         /answered HTTP 500: elasticsearch: search failed: context deadline exceeded$/,
+      );
+    });
+
+    it('fails the fetch when every search answered an error: the back end is unusable, not partly so', async () => {
+      const s = await serve(
+        jaegerV3({
+          'orders.shop': HTML_500,
+          'productpage.default': HTML_500,
+        }),
+      );
+      await expect(
+        new JaegerSource(s.url).fetch({
+          services: ['orders.shop', 'productpage.default', 'bad\nname'],
+          ...WINDOW,
+        }),
+      ).rejects.toThrow(
+        /^Jaeger http:\/\/127\.0\.0\.1:\d+: every search failed \(2 service\(s\)\); the first: service "orders\.shop": .*answered HTTP 500/,
       );
     });
 

@@ -12,23 +12,38 @@ import { TracingOptions } from './types';
 
 /**
  * `/api/search` answer. gogo jsonpb leaves out empty fields, so `traces` is absent when
- * nothing matched. Trace ids are hex with leading zeros trimmed.
+ * nothing matched, while `metrics` is always there. Trace ids are hex with leading zeros trimmed.
  */
-const searchSchema = z.object({
-  traces: z
-    .array(
-      z.object({
-        traceID: z
-          .string()
-          .regex(/^[0-9a-fA-F]{1,32}$/, 'expected a hex trace id'),
-        rootServiceName: z.string().nullish(),
-        // Only widen a download's time range: a value that cannot be read is ignored.
-        startTimeUnixNano: z.string().regex(/^\d+$/).nullish().catch(undefined),
-        durationMs: z.number().nonnegative().nullish().catch(undefined),
-      }),
-    )
-    .nullish(),
-});
+const searchSchema = z
+  .object({
+    traces: z
+      .array(
+        z.object({
+          traceID: z
+            .string()
+            .regex(/^[0-9a-fA-F]{1,32}$/, 'expected a hex trace id'),
+          rootServiceName: z.string().nullish(),
+          // Only widen a download's time range: a value that cannot be read is ignored.
+          startTimeUnixNano: z
+            .string()
+            .regex(/^\d+$/)
+            .nullish()
+            .catch(undefined),
+          durationMs: z.number().nonnegative().nullish().catch(undefined),
+        }),
+      )
+      .nullish(),
+    // Always written, even when nothing matched: an answer with neither field is not a
+    // search answer (a proxy's or another API's JSON), not an empty result.
+    metrics: z.unknown().optional(),
+  })
+  .refine(
+    a =>
+      (a.traces !== null && a.traces !== undefined) || a.metrics !== undefined,
+    {
+      message: 'neither `traces` nor `metrics`: not a Tempo search answer',
+    },
+  );
 
 type SearchHit = NonNullable<z.infer<typeof searchSchema>['traces']>[number];
 

@@ -18,6 +18,7 @@ const tracing = (
 ): TracingConfig => ({
   maxTracesPerService: DEFAULT_TRACING_OPTIONS.maxTracesPerService,
   concurrency: DEFAULT_TRACING_OPTIONS.concurrency,
+  retries: DEFAULT_TRACING_OPTIONS.retries,
   linkerdProxyService: DEFAULT_TRACING_OPTIONS.linkerdProxyService,
   ...c,
 });

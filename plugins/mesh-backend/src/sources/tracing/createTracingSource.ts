@@ -26,6 +26,7 @@ export function createTracingSource(
     ...options,
     maxTracesPerService: config.maxTracesPerService,
     concurrency: config.concurrency,
+    retries: config.retries,
     linkerdProxyService: config.linkerdProxyService,
   };
   if (options.headers || config.headers) {

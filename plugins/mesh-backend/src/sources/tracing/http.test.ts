@@ -1,5 +1,11 @@
 import { describeFetchError } from '../http';
-import { unreachableUrl } from './__testUtils__/fixtureServer';
+import {
+  FixtureServer,
+  startFixtureServer,
+  unreachableUrl,
+} from './__testUtils__/fixtureServer';
+import { HttpRun } from './http';
+import { DEFAULT_TRACING_OPTIONS } from './types';
 
 /** The shared describer (sources/http.ts) as the HTTP sources meet errors. */
 describe('describeFetchError', () => {
@@ -58,5 +64,82 @@ describe('describeFetchError', () => {
   it('names what the real fetch() reports for a closed port', async () => {
     const error = await fetch(await unreachableUrl()).catch(e => e);
     expect(describeFetchError(error)).toBe('ECONNREFUSED');
+  });
+});
+
+describe('HttpRun', () => {
+  let server: FixtureServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  const run = (retries: number, signal?: AbortSignal, base = server!.url) =>
+    new HttpRun(
+      'Jaeger',
+      base,
+      { ...DEFAULT_TRACING_OPTIONS, retries, timeoutMs: 2_000 },
+      signal,
+      () => 0.01,
+    );
+
+  it.each([503, 429, 502, 504])(
+    'tries a request answered %s again, and returns the answer that follows',
+    async code => {
+      let n = 0;
+      server = await startFixtureServer(() =>
+        n++ < 2 ? { status: code, body: 'busy' } : { body: { data: [] } },
+      );
+      const r = run(2);
+      const answer = await r.get(`${server.url}/api/services`);
+      expect(answer.status).toBe(200);
+      expect(r.requests).toBe(3);
+    },
+  );
+
+  it('stops after the configured retries and hands over the last answer', async () => {
+    server = await startFixtureServer(() => ({ status: 503, body: 'down' }));
+    const r = run(1);
+    const answer = await r.get(`${server.url}/api/services`);
+    expect(answer.status).toBe(503);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('does not retry a 500 or a 404: they are answers, not hiccups', async () => {
+    server = await startFixtureServer(() => ({ status: 500, body: 'bug' }));
+    const answer = await run(2).get(`${server.url}/api/services`);
+    expect(answer.status).toBe(500);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('retries a refused connection, then names it', async () => {
+    const url = await unreachableUrl();
+    const r = run(2, undefined, url);
+    await expect(r.get(`${url}/api/services`)).rejects.toThrow(
+      /did not answer: ECONNREFUSED/,
+    );
+    expect(r.requests).toBe(3);
+    // Once one request found the back end down, the next ones try once.
+    await expect(r.get(`${url}/api/traces`)).rejects.toThrow(/ECONNREFUSED/);
+    expect(r.requests).toBe(4);
+    expect(() => r.assertReachable()).toThrow(
+      /is unreachable: ECONNREFUSED \(all 2 requests failed\)/,
+    );
+  });
+
+  it("gives up at once when the run's signal aborts, without trying again", async () => {
+    server = await startFixtureServer(() => ({ body: {}, delayMs: 5_000 }));
+    const controller = new AbortController();
+    const r = run(2, controller.signal);
+    const pending = r.get(`${server.url}/api/services`);
+    setTimeout(() => controller.abort(new Error('run deadline passed')), 50);
+    const started = Date.now();
+    await expect(pending).rejects.toThrow('run deadline passed');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(server.requests).toHaveLength(1);
+    await expect(r.get(`${server.url}/api/services`)).rejects.toThrow(
+      'run deadline passed',
+    );
+    expect(server.requests).toHaveLength(1);
   });
 });

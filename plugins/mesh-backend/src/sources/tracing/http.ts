@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { describeFetchError, isTimeoutError } from '../http';
+import {
+  DEFAULT_RETRY,
+  describeFetchError,
+  isTimeoutError,
+  isTransientStatus,
+  TRY_AGAIN,
+  withRetries,
+} from '../http';
 import { createLimiter, Limiter } from '../limit';
 import { TracingOptions } from './types';
 
@@ -62,12 +69,17 @@ export class HttpRun {
   private dataRequests = 0;
   private transportFailures = 0;
   private lastTransportError?: TransportError;
+  /** A request gave up without an answer: the others do not retry. */
+  private unreachable = false;
   private readonly limit: Limiter;
 
   constructor(
     readonly backend: string,
     readonly baseUrl: string,
     private readonly options: TracingOptions,
+    /** The run gave up: cancel what is in flight and send nothing more. */
+    private readonly signal?: AbortSignal,
+    private readonly random?: () => number,
   ) {
     this.limit = createLimiter(options.concurrency);
   }
@@ -87,21 +99,19 @@ export class HttpRun {
     { accept = 'application/json', probe = false } = {},
   ): Promise<HttpAnswer> {
     return this.limit(async () => {
-      this.requests += 1;
       if (!probe) this.dataRequests += 1;
       try {
-        const response = await fetch(url, {
-          headers: { accept, ...this.options.headers },
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
-        const text = await response.text();
-        return {
-          url,
-          status: response.status,
-          contentType: response.headers.get('content-type') ?? '',
-          text,
-        };
+        // A refused connection and a 429/502/503/504 are often over in a moment.
+        return await withRetries(
+          { ...DEFAULT_RETRY, retries: this.options.retries },
+          last => this.getOnce(url, accept, last),
+          { signal: this.signal, random: this.random },
+        );
       } catch (e) {
+        if (this.signal?.aborted) throw this.signal.reason;
+        // Retries used up without an answer: the back end is down for this fetch, and
+        // the requests still to come try once rather than spend the deadline retrying.
+        if (!isTimeoutError(e)) this.unreachable = true;
         const reason = describeFetchError(e, this.options.timeoutMs);
         const error = new TransportError(
           `${this.backend} at ${url} did not answer: ${reason}`,
@@ -115,6 +125,39 @@ export class HttpRun {
         throw error;
       }
     });
+  }
+
+  private async getOnce(
+    url: string,
+    accept: string,
+    last: boolean,
+  ): Promise<HttpAnswer | typeof TRY_AGAIN> {
+    if (this.signal?.aborted) throw this.signal.reason;
+    this.requests += 1;
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, {
+        headers: { accept, ...this.options.headers },
+        signal: this.signal ? AbortSignal.any([timeout, this.signal]) : timeout,
+      });
+      text = await response.text();
+    } catch (e) {
+      // A timeout already spent its time, and an abort means the run gave up.
+      const retriable =
+        !timeout.aborted && !this.signal?.aborted && !this.unreachable;
+      if (!last && retriable) return TRY_AGAIN;
+      throw e;
+    }
+    const busy = response.status === 429 || isTransientStatus(response.status);
+    if (busy && !last) return TRY_AGAIN;
+    return {
+      url,
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      text,
+    };
   }
 
   /**

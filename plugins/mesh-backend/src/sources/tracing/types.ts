@@ -9,6 +9,8 @@ export interface TracingOptions {
   headers?: Record<string, string>;
   /** The trace service name of Linkerd's proxies. Default `linkerd-proxy`. */
   linkerdProxyService: string;
+  /** Retries of a refused connection or a 429/502/503/504, with backoff. Default 2. */
+  retries: number;
 }
 
 /** The defaults; the config schema (config.ts) takes its defaults from here too. */
@@ -16,6 +18,7 @@ export const DEFAULT_TRACING_OPTIONS: TracingOptions = {
   maxTracesPerService: 20,
   concurrency: 4,
   timeoutMs: 15_000,
+  retries: 2,
   // Linkerd hard-codes it unless LINKERD2_PROXY_TRACE_SERVICE_NAME is set (linkerd/linkerd2#11157).
   linkerdProxyService: 'linkerd-proxy',
 };

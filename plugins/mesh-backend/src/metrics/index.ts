@@ -1,0 +1,3 @@
+export { createMeshMetrics } from './registry';
+export type { MeshMetrics, MeshMetricsOptions } from './registry';
+export type { ObservedCluster } from './collectionMetrics';

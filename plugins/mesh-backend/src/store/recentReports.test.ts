@@ -1,0 +1,177 @@
+import { RecentReports, StoredReportJson } from './recentReports';
+
+const report = (json: string): StoredReportJson => ({
+  json,
+  generatedAt: '2026-11-30T10:00:00.000Z',
+});
+
+function setup(options: { ttlMs?: number; maxChars?: number } = {}) {
+  let now = 1_000_000;
+  const recent = new RecentReports({ ...options, clock: () => now });
+  const loads: string[] = [];
+  const loader = (key: string, value: StoredReportJson | undefined) => () => {
+    loads.push(key);
+    return Promise.resolve(value);
+  };
+  return {
+    recent,
+    loads,
+    loader,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+describe('RecentReports', () => {
+  it('serves a report up to 30 s old, reading it again behind once 5 s old', async () => {
+    const { recent, loads, loader, advance } = setup();
+    await expect(recent.get('a', loader('a', report('1')))).resolves.toEqual(
+      report('1'),
+    );
+    advance(4_999);
+    await expect(recent.get('a', loader('a', report('x')))).resolves.toEqual(
+      report('1'),
+    );
+    expect(loads).toEqual(['a']);
+    advance(1); // 5 s old: served, and read again behind
+    await expect(recent.get('a', loader('a', report('2')))).resolves.toEqual(
+      report('1'),
+    );
+    await new Promise(r => setImmediate(r));
+    await expect(recent.get('a', loader('a', report('x')))).resolves.toEqual(
+      report('2'),
+    );
+    advance(30_000); // 30 s old: never served, the read waits for the database
+    await expect(recent.get('a', loader('a', report('3')))).resolves.toEqual(
+      report('3'),
+    );
+    expect(loads).toEqual(['a', 'a', 'a']);
+  });
+
+  it('keeps the held report when the read behind fails', async () => {
+    const { recent, advance } = setup();
+    await recent.get('a', () => Promise.resolve(report('1')));
+    advance(6_000);
+    await expect(
+      recent.get('a', () => Promise.reject(new Error('database is down'))),
+    ).resolves.toEqual(report('1'));
+    await new Promise(r => setImmediate(r));
+    await expect(
+      recent.get('a', () => Promise.resolve(report('2'))),
+    ).resolves.toEqual(report('1'));
+  });
+
+  it('shares one read between concurrent readers of a key', async () => {
+    const { recent, loads, loader } = setup();
+    const answers = await Promise.all([
+      recent.get('a', loader('a', report('1'))),
+      recent.get('a', loader('a', report('1'))),
+      recent.get('b', loader('b', report('2'))),
+    ]);
+    expect(answers.map(a => a?.json)).toEqual(['1', '1', '2']);
+    expect(loads).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    ['no report yet', undefined],
+    ['a failed read', 'fail'],
+  ] as const)('keeps nothing of %s', async (_name, outcome) => {
+    const { recent, loads } = setup();
+    const load = () => {
+      loads.push('a');
+      return outcome === 'fail'
+        ? Promise.reject(new Error('database is down'))
+        : Promise.resolve(undefined);
+    };
+    await recent.get('a', load).catch(() => undefined);
+    await recent.get('a', load).catch(() => undefined);
+    expect(loads).toEqual(['a', 'a']);
+    expect(recent.size).toBe(0);
+  });
+
+  it('forgets written keys, or all of them', async () => {
+    const { recent, loads, loader } = setup();
+    await recent.get('a', loader('a', report('1')));
+    await recent.get('b', loader('b', report('1')));
+    recent.forget(['a']);
+    await recent.get('a', loader('a', report('2')));
+    await recent.get('b', loader('b', report('2')));
+    expect(loads).toEqual(['a', 'b', 'a']);
+    recent.forget();
+    expect(recent.size).toBe(0);
+    await expect(recent.get('b', loader('b', report('3')))).resolves.toEqual(
+      report('3'),
+    );
+  });
+
+  it('replaces held reports with what this process wrote, and adds no others', async () => {
+    const { recent, loads, loader } = setup();
+    await recent.get('a', loader('a', report('old a')));
+    recent.written([
+      ['a', report('new a')],
+      ['b', report('new b')],
+    ]);
+    await expect(recent.get('a', loader('a', report('db a')))).resolves.toEqual(
+      report('new a'),
+    );
+    await expect(recent.get('b', loader('b', report('db b')))).resolves.toEqual(
+      report('db b'),
+    );
+    expect(loads).toEqual(['a', 'b']);
+  });
+
+  it('keeps nothing a read saw before this process wrote', async () => {
+    const { recent, loads, loader } = setup();
+    await recent.get('a', loader('a', report('1')));
+    let finish!: (v: StoredReportJson) => void;
+    recent.forget(['a']);
+    const slow = recent.get(
+      'a',
+      () => new Promise<StoredReportJson>(r => (finish = r)),
+    );
+    recent.written([['a', report('2')]]);
+    finish(report('1'));
+    await expect(slow).resolves.toEqual(report('1'));
+    await expect(recent.get('a', loader('a', report('2')))).resolves.toEqual(
+      report('2'),
+    );
+    expect(loads).toEqual(['a', 'a']);
+  });
+
+  it('never keeps what a read saw before a write that ended while it ran', async () => {
+    const { recent, loads, loader } = setup();
+    let finish!: (v: StoredReportJson) => void;
+    const slow = recent.get(
+      'a',
+      () => new Promise<StoredReportJson>(r => (finish = r)),
+    );
+    recent.forget(['a']); // the write committed while the read was under way
+    finish(report('old'));
+    await expect(slow).resolves.toEqual(report('old'));
+    await expect(recent.get('a', loader('a', report('new')))).resolves.toEqual(
+      report('new'),
+    );
+    expect(loads).toEqual(['a']);
+  });
+
+  it('keeps at most maxChars of JSON, dropping the oldest reads first', async () => {
+    const { recent, loads, loader } = setup({ maxChars: 10 });
+    await recent.get('a', loader('a', report('aaaa')));
+    await recent.get('b', loader('b', report('bbbb')));
+    await recent.get('c', loader('c', report('cccc'))); // 12 > 10: a goes
+    expect(recent.size).toBe(8);
+    await recent.get('b', loader('b', report('x')));
+    await recent.get('a', loader('a', report('aaaa')));
+    await recent.get('big', loader('big', report('x'.repeat(11)))); // never kept
+    expect(loads).toEqual(['a', 'b', 'c', 'a', 'big']);
+    expect(recent.size).toBeLessThanOrEqual(10);
+  });
+
+  it('with a TTL of 0, reads the database every time', async () => {
+    const { recent, loads, loader } = setup({ ttlMs: 0 });
+    await recent.get('a', loader('a', report('1')));
+    await recent.get('a', loader('a', report('1')));
+    expect(loads).toEqual(['a', 'a']);
+  });
+});
