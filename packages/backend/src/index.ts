@@ -1,6 +1,7 @@
 /*
  * The demo backend: the smallest real Backstage backend that hosts the mesh plugin
- * (catalog, guest auth, permissions, the app's static files).
+ * (catalog, guest auth, permissions, the app's static files), and Tech Insights with the
+ * mesh module.
  */
 import { createBackend } from '@backstage/backend-defaults';
 
@@ -15,5 +16,11 @@ backend.add(
   import('@backstage/plugin-permission-backend-module-allow-all-policy'),
 );
 backend.add(import('@mesh-readiness/plugin-mesh-backend'));
+// Tech Insights, with the mesh module's facts and the json-rules-engine checker.
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(import('@mesh-readiness/plugin-mesh-backend-module-tech-insights'));
 
 backend.start();
