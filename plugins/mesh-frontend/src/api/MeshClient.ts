@@ -1,84 +1,121 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { CompoundEntityRef, DEFAULT_NAMESPACE } from '@backstage/catalog-model';
-import { ResponseError } from '@backstage/errors';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import {
+  Attestation,
+  AttestationsResponse,
   ChecksResponse,
-  MESH_ERROR_CODES,
+  CreateAttestationRequest,
+  CreateWaiverRequest,
+  FleetHistoryResponse,
+  HistoryResponse,
+  MeshApiClient,
   MeshReport,
   RefreshResponse,
+  RollupHistoryResponse,
+  ScorecardPage,
+  ScorecardRollupBy,
+  ScorecardRollupsResponse,
+  ScorecardSummary,
+  Waiver,
+  WaiversResponse,
 } from '@mesh-readiness/plugin-mesh-common';
-import { MeshApi } from './MeshApi';
-
-/**
- * True when a 404 body carries the "entity exists, no report collected yet" code, as
- * opposed to an unknown entity or a missing route.
- */
-async function isNoReportYet(response: Response): Promise<boolean> {
-  try {
-    const body = await response.clone().json();
-    return body?.error?.code === MESH_ERROR_CODES.noReportYet;
-  } catch {
-    return false;
-  }
-}
+import { MeshApi, ScorecardFilters, ScorecardQuery } from './MeshApi';
 
 /**
  * The default {@link MeshApi}: `discoveryApi.getBaseUrl('mesh')` and the app's
- * `fetchApi`, which adds the Backstage token.
+ * `fetchApi`, which adds the Backstage token. Every call goes through mesh-common's
+ * typed `MeshApiClient`, so the frontend and other clients (the Tech Insights module)
+ * speak to the REST API the same way.
  *
  * @public
  */
 export class MeshClient implements MeshApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly client: MeshApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
-  }
-
-  async getReport(
-    entityRef: CompoundEntityRef,
-  ): Promise<MeshReport | undefined> {
-    // Entity refs are case-insensitive; send them in their canonical lower case,
-    // as stringifyEntityRef writes them.
-    const segments = [
-      entityRef.kind,
-      entityRef.namespace || DEFAULT_NAMESPACE,
-      entityRef.name,
-    ].map(s => encodeURIComponent(s.toLocaleLowerCase('en-US')));
-    const response = await this.request(`/v1/reports/${segments.join('/')}`);
-    if (response.status === 404 && (await isNoReportYet(response))) {
-      return undefined;
-    }
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as MeshReport;
-  }
-
-  async refresh(entityRef?: string): Promise<RefreshResponse> {
-    const response = await this.request('/v1/refresh', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(entityRef ? { entityRef } : {}),
+    this.client = new MeshApiClient({
+      discoveryApi: options.discoveryApi,
+      fetchApi: options.fetchApi,
     });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as RefreshResponse;
   }
 
-  async getChecks(): Promise<ChecksResponse> {
-    const response = await this.request('/v1/checks');
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as ChecksResponse;
+  getReport(entityRef: CompoundEntityRef): Promise<MeshReport | undefined> {
+    return this.client.getReport(entityRef);
   }
 
-  private async request(path: string, init?: RequestInit): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('mesh');
-    return this.fetchApi.fetch(`${baseUrl}${path}`, init);
+  refresh(entityRef?: string): Promise<RefreshResponse> {
+    return this.client.refresh(entityRef);
+  }
+
+  getChecks(): Promise<ChecksResponse> {
+    return this.client.getChecks();
+  }
+
+  getScorecard(query: ScorecardQuery = {}): Promise<ScorecardPage> {
+    return this.client.getScorecard(query);
+  }
+
+  async getScorecardCsv(
+    query: Omit<ScorecardQuery, 'limit' | 'offset' | 'cursor'> = {},
+  ): Promise<Blob> {
+    // The page downloads it through an object URL, which needs a Blob.
+    const text = await this.client.getScorecardCsv(query);
+    return new Blob([text], { type: 'text/csv;charset=utf-8' });
+  }
+
+  getScorecardRollups(
+    by: ScorecardRollupBy,
+    filters: ScorecardFilters = {},
+  ): Promise<ScorecardRollupsResponse> {
+    return this.client.getScorecardRollups(by, filters);
+  }
+
+  getScorecardSummary(
+    filters: ScorecardFilters = {},
+  ): Promise<ScorecardSummary> {
+    return this.client.getScorecardSummary(filters);
+  }
+
+  getRollupHistory(
+    by: ScorecardRollupBy,
+    key: string,
+    days?: number,
+  ): Promise<RollupHistoryResponse> {
+    return this.client.getRollupHistory(by, key, days);
+  }
+
+  getFleetHistory(days?: number): Promise<FleetHistoryResponse> {
+    return this.client.getFleetHistory(days);
+  }
+
+  getHistory(
+    entityRef: CompoundEntityRef,
+    days?: number,
+  ): Promise<HistoryResponse> {
+    return this.client.getHistory(entityRef, days);
+  }
+
+  listAttestations(entityRef: string): Promise<AttestationsResponse> {
+    return this.client.listAttestations(entityRef);
+  }
+
+  createAttestation(request: CreateAttestationRequest): Promise<Attestation> {
+    return this.client.createAttestation(request);
+  }
+
+  deleteAttestation(id: string): Promise<void> {
+    return this.client.deleteAttestation(id);
+  }
+
+  listWaivers(entityRef: string): Promise<WaiversResponse> {
+    return this.client.listWaivers(entityRef);
+  }
+
+  createWaiver(request: CreateWaiverRequest): Promise<Waiver> {
+    return this.client.createWaiver(request);
+  }
+
+  deleteWaiver(id: string): Promise<void> {
+    return this.client.deleteWaiver(id);
   }
 }

@@ -1,3 +1,3 @@
 export { meshApiRef } from './MeshApi';
-export type { MeshApi } from './MeshApi';
+export type { MeshApi, ScorecardFilters, ScorecardQuery } from './MeshApi';
 export { MeshClient } from './MeshClient';

@@ -1,53 +1,28 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import {
-  MockFetchApi,
-  TestApiProvider,
-  mockApis,
-  registerMswTestHooks,
-  renderInTestApp,
-} from '@backstage/test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { registerMswTestHooks } from '@backstage/test-utils';
 import {
   MESH_ERROR_CODES,
   MeshReport,
 } from '@mesh-readiness/plugin-mesh-common';
-import { meshApiRef, MeshClient } from '../../api';
 import {
   ENROLLMENT_REMEDIATION,
   MTLS_REMEDIATION,
-  entity,
   makeReport,
   makeUnmappedReport,
 } from '../../__fixtures__/reports';
-import { EntityMeshContent } from './EntityMeshContent';
+import {
+  BASE,
+  REPORT_URL,
+  defaultHandlers,
+  errorBody,
+  renderTab,
+} from './__testUtils__/meshTab';
 
-const BASE = 'http://localhost:7007/api/mesh';
-const REPORT_URL = `${BASE}/v1/reports/component/default/x`;
-
-const server = setupServer();
+const server = setupServer(...defaultHandlers);
 registerMswTestHooks(server);
-
-function errorBody(
-  status: number,
-  name: string,
-  message: string,
-  code?: string,
-) {
-  return HttpResponse.json(
-    {
-      error: { name, message, ...(code ? { code } : {}) },
-      request: {
-        method: 'GET',
-        url: '/api/mesh/v1/reports/component/default/x',
-      },
-      response: { statusCode: status },
-    },
-    { status },
-  );
-}
 
 const noReportYet = () =>
   errorBody(
@@ -57,19 +32,7 @@ const noReportYet = () =>
     MESH_ERROR_CODES.noReportYet,
   );
 
-async function renderContent() {
-  const meshApi = new MeshClient({
-    discoveryApi: mockApis.discovery({ baseUrl: 'http://localhost:7007' }),
-    fetchApi: new MockFetchApi(),
-  });
-  return renderInTestApp(
-    <TestApiProvider apis={[[meshApiRef, meshApi]]}>
-      <EntityProvider entity={entity}>
-        <EntityMeshContent />
-      </EntityProvider>
-    </TestApiProvider>,
-  );
-}
+const renderContent = () => renderTab();
 
 function serveReport(report: MeshReport) {
   server.use(http.get(REPORT_URL, () => HttpResponse.json(report)));
@@ -85,10 +48,14 @@ describe('EntityMeshContent', () => {
       'Istio',
     );
     expect(screen.getByTestId('mesh-data-plane')).toHaveTextContent('sidecar');
+    expect(screen.getByTestId('mesh-data-plane-badge')).toHaveTextContent(
+      'Istio sidecar',
+    );
     expect(screen.getByTestId('mesh-meshed-pods')).toHaveTextContent(
       '3 / 4 pods meshed',
     );
     expect(screen.getByTestId('mesh-readiness-score')).toHaveTextContent('38');
+    expect(screen.getByTestId('mesh-readiness-gauge')).toHaveTextContent('38');
     expect(screen.getByTestId('mesh-readiness-level')).toHaveTextContent(
       'not-ready',
     );
@@ -113,33 +80,58 @@ describe('EntityMeshContent', () => {
       expect(within(row).getByText(check.title)).toBeInTheDocument();
       expect(within(row).getByText(check.summary)).toBeInTheDocument();
     }
-    // failing first
-    const rows = screen.getAllByTestId(/^mesh-check-(?!remediation-)/);
-    expect(rows.map(r => r.dataset.testid)).toEqual([
+    // by the checklist's sections in the reference document's order, failing first
+    // within a section
+    const sections = screen.getAllByTestId(/^mesh-section-/);
+    expect(sections.map(s => s.dataset.testid)).toEqual([
+      'mesh-section-rollout',
+      'mesh-section-sizing',
+      'mesh-section-security',
+      'mesh-section-observability',
+    ]);
+    expect(
+      within(screen.getByTestId('mesh-section-security'))
+        .getAllByTestId(/^mesh-check-/)
+        .filter(el => el.tagName === 'TR')
+        .map(r => r.dataset.testid),
+    ).toEqual([
       'mesh-check-security.mtls',
-      'mesh-check-sidecar.resources',
-      'mesh-check-observability.trace-propagation',
-      'mesh-check-mesh.enrollment',
       'mesh-check-control-plane.certificates',
     ]);
+    expect(
+      within(screen.getByTestId('mesh-section-security')).getByText(
+        /1 fail, 1 not-applicable/,
+      ),
+    ).toBeInTheDocument();
 
-    // the failing check's remediation is open, verbatim, commands included
+    // the failing check's remediation is open: its sentence, then its command block
     const mtls = screen.getByTestId('mesh-check-remediation-security.mtls');
-    expect(mtls.tagName).toBe('PRE');
-    expect(mtls.textContent).toBe(MTLS_REMEDIATION);
-    // a passing check's remediation opens on demand
+    expect(
+      within(mtls).getByText('Enforce strict mTLS for the namespace:'),
+    ).toBeInTheDocument();
+    const command = within(mtls).getByRole('group', {
+      name: 'mTLS on and traffic encrypted',
+    });
+    expect(command.tagName).toBe('PRE');
+    expect(command.textContent).toBe(
+      MTLS_REMEDIATION.slice(MTLS_REMEDIATION.indexOf('kubectl apply')),
+    );
+    // a passing check's details open on demand, by keyboard too
     expect(
       screen.queryByTestId('mesh-check-remediation-mesh.enrollment'),
     ).not.toBeInTheDocument();
-    await userEvent.click(
-      within(screen.getByTestId('mesh-check-mesh.enrollment')).getByRole(
-        'button',
-        { name: 'Show remediation' },
-      ),
-    );
+    const toggle = within(
+      screen.getByTestId('mesh-check-mesh.enrollment'),
+    ).getByRole('button', {
+      name: 'Show details of Workload enrolled in the mesh',
+    });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    act(() => toggle.focus());
+    await userEvent.keyboard('{Enter}');
     expect(
       await screen.findByTestId('mesh-check-remediation-mesh.enrollment'),
     ).toHaveTextContent('kubectl label namespace shop istio-injection=enabled');
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
 
     // workloads
     const cache = screen.getByTestId('mesh-workload-prod-eu-shop-x-cache');
@@ -325,5 +317,65 @@ describe('EntityMeshContent', () => {
     ).toBeVisible();
     expect(screen.getByText(/prod-eu: prometheus unreachable/)).toBeVisible();
     expect(screen.getByTestId('mesh-rps')).toBeInTheDocument();
+  });
+
+  it('shows a waived check as waived, the annotations not applied, the level and coverage', async () => {
+    const base = makeReport();
+    serveReport(
+      makeReport({
+        checks: [
+          {
+            id: 'security.egress',
+            title: 'Egress policy explicit',
+            category: 'security',
+            status: 'waived',
+            summary:
+              'Waived until 2099-01-01: egress goes through the proxy fleet. Without the waiver: fail: ALLOW_ANY',
+            evidence: {
+              waived: {
+                status: 'fail',
+                reason: 'egress goes through the proxy fleet',
+                until: '2099-01-01',
+              },
+            },
+          },
+        ],
+        readiness: {
+          ...base.readiness,
+          level: 'not-meshed',
+          coverage: { covered: 10, total: 12, lines: [] },
+        },
+        problems: [
+          {
+            annotation: 'servicemesh/waive',
+            message: "'security.egres' is not the id of a check",
+          },
+        ],
+      }),
+    );
+    await renderContent();
+
+    const row = await screen.findByTestId('mesh-check-security.egress');
+    expect(within(row).getByText('waived')).toBeInTheDocument();
+    expect(within(row).queryByText('pass')).not.toBeInTheDocument();
+    await userEvent.click(
+      within(row).getByRole('button', {
+        name: 'Show details of Egress policy explicit',
+      }),
+    );
+    expect(
+      await screen.findByTestId('mesh-check-waiver-security.egress'),
+    ).toHaveTextContent(
+      'Waived by the entity\'s "servicemesh/waive" annotation, until 2099-01-01: egress goes through the proxy fleet. Without the waiver the check is fail.',
+    );
+    expect(screen.getByTestId('mesh-readiness-level')).toHaveTextContent(
+      'not-meshed',
+    );
+    expect(screen.getByTestId('mesh-coverage')).toHaveTextContent(
+      '10 of 12 checklist lines covered',
+    );
+    expect(screen.getByTestId('mesh-problems')).toHaveTextContent(
+      "servicemesh/waive: 'security.egres' is not the id of a check",
+    );
   });
 });

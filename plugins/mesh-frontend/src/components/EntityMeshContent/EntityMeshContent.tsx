@@ -2,6 +2,7 @@ import { useState } from 'react';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
+import Tooltip from '@material-ui/core/Tooltip';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
@@ -18,8 +19,15 @@ import {
 } from '@backstage/catalog-model';
 import { RefreshResponse } from '@mesh-readiness/plugin-mesh-common';
 import { meshApiRef } from '../../api';
+import { useMeshActions } from './actions';
+import { HistoryState } from './HealthCard';
+import { latencyBudgetMs } from './history';
 import { MeshReportView } from './MeshReportView';
 import { RefreshButton } from './SummaryCard';
+import { REFRESH_DENIED_REASON, useRefreshAccess } from './refreshPermission';
+
+/** Days of history behind the sparklines. */
+export const HISTORY_DAYS = 30;
 
 function RefreshOutcome(props: { error?: Error; result?: RefreshResponse }) {
   if (props.error) {
@@ -62,6 +70,24 @@ export function EntityMeshContent() {
     // The entity object may be rebuilt on each catalog refresh; its ref is stable.
     [meshApi, entityRef, generation],
   );
+
+  const history = useAsyncRetry(
+    () => meshApi.getHistory(getCompoundEntityRef(entity), HISTORY_DAYS),
+    [meshApi, entityRef, generation],
+  );
+  let historyState: HistoryState = { state: 'loading' };
+  if (history.error) {
+    historyState = {
+      state: 'error',
+      error: history.error,
+      retry: history.retry,
+    };
+  } else if (history.value) {
+    historyState = { state: 'ready', points: history.value.points };
+  }
+
+  const actions = useMeshActions(entityRef);
+  const refreshAccess = useRefreshAccess();
 
   const [refreshState, refresh] = useAsyncFn(async () => {
     try {
@@ -107,14 +133,20 @@ export function EntityMeshContent() {
           title="No mesh report yet"
           description="The mesh plugin has not collected a report for this entity yet. Reports are collected on a schedule; you can also collect one now (it may take a few seconds)."
           action={
-            <Button
-              variant="contained"
-              color="primary"
-              onClick={() => refresh()}
-              disabled={refreshing}
+            <Tooltip
+              title={refreshAccess === 'denied' ? REFRESH_DENIED_REASON : ''}
             >
-              {refreshing ? 'Collecting…' : 'Collect now'}
-            </Button>
+              <span data-testid="mesh-collect-tooltip">
+                <Button
+                  variant="contained"
+                  color="primary"
+                  onClick={() => refresh()}
+                  disabled={refreshing || refreshAccess !== 'allowed'}
+                >
+                  {refreshing ? 'Collecting…' : 'Collect now'}
+                </Button>
+              </span>
+            </Tooltip>
           }
         />
       </>
@@ -129,9 +161,19 @@ export function EntityMeshContent() {
       {outcome}
       <MeshReportView
         report={report}
+        entityRef={entityRef}
         headerAction={
-          <RefreshButton onRefresh={() => refresh()} refreshing={refreshing} />
+          <RefreshButton
+            onRefresh={() => refresh()}
+            refreshing={refreshing}
+            access={refreshAccess}
+          />
         }
+        history={historyState}
+        latencyBudgetMs={latencyBudgetMs(entity)}
+        actions={actions}
+        generation={generation}
+        onChanged={() => setGeneration(g => g + 1)}
       />
     </>
   );

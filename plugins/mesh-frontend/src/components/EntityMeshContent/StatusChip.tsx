@@ -1,7 +1,12 @@
 import Chip from '@material-ui/core/Chip';
 import { makeStyles } from '@material-ui/core/styles';
 import { green, grey, orange, red } from '@material-ui/core/colors';
-import { CheckStatus, HealthStatus } from '@mesh-readiness/plugin-mesh-common';
+import {
+  CheckStatus,
+  HealthStatus,
+  ReadinessLevel,
+} from '@mesh-readiness/plugin-mesh-common';
+import type { LineVerdict } from './coverage';
 
 type Tone = 'good' | 'warn' | 'bad' | 'neutral' | 'faint';
 
@@ -20,6 +25,7 @@ const CHECK_TONES: Record<CheckStatus, Tone> = {
   fail: 'bad',
   unknown: 'neutral',
   'not-applicable': 'faint',
+  waived: 'faint',
 };
 
 const HEALTH_TONES: Record<HealthStatus, Tone> = {
@@ -38,6 +44,29 @@ function ToneChip(props: { label: string; tone: Tone; testId?: string }) {
       label={props.label}
       className={`${classes.chip} ${classes[props.tone]}`}
       data-testid={props.testId}
+    />
+  );
+}
+
+const LINE_TONES: Record<LineVerdict, Tone> = {
+  pass: 'good',
+  warn: 'warn',
+  fail: 'bad',
+  waived: 'faint',
+  'not-applicable': 'faint',
+  'not-measured': 'neutral',
+};
+
+/** A checklist line's verdict; `not-measured` reads as words. */
+export function LineVerdictChip(props: {
+  verdict: LineVerdict;
+  testId?: string;
+}) {
+  return (
+    <ToneChip
+      label={props.verdict === 'not-measured' ? 'not measured' : props.verdict}
+      tone={LINE_TONES[props.verdict] ?? 'neutral'}
+      testId={props.testId}
     />
   );
 }
@@ -65,15 +94,15 @@ export function HealthStatusChip(props: {
   );
 }
 
-const LEVEL_TONES: Record<string, Tone> = {
+const LEVEL_TONES: Record<ReadinessLevel, Tone> = {
   'production-ready': 'good',
-  'nearly-ready': 'warn',
-  'in-progress': 'warn',
+  'almost-ready': 'warn',
   'not-ready': 'bad',
+  'not-meshed': 'neutral',
   unmapped: 'faint',
 };
 
-export function ReadinessLevelChip(props: { level: string }) {
+export function ReadinessLevelChip(props: { level: ReadinessLevel }) {
   return (
     <ToneChip
       label={props.level}

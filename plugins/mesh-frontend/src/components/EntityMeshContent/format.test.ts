@@ -1,4 +1,5 @@
 import {
+  dataPlaneBadge,
   formatMs,
   formatPercent,
   formatRelative,
@@ -8,6 +9,21 @@ import {
 import { makeReport } from '../../__fixtures__/reports';
 
 describe('format', () => {
+  it.each([
+    ['istio', 'sidecar', 'Istio sidecar'],
+    ['istio', 'ambient', 'Istio ambient'],
+    ['istio', 'mixed', 'Istio sidecar + ambient'],
+    ['istio', 'none', undefined],
+    ['linkerd', 'sidecar', 'Linkerd'],
+    ['none', 'none', undefined],
+    ['unknown', 'sidecar', undefined],
+  ] as const)(
+    'badges %s with a %s data plane as %s',
+    (provider, dataPlane, badge) => {
+      expect(dataPlaneBadge({ provider, dataPlane })).toBe(badge);
+    },
+  );
+
   it('formats figures and shows a dash for missing ones', () => {
     expect(formatRps(12.345)).toBe('12.3 req/s');
     expect(formatRps(0.054)).toBe('0.05 req/s');

@@ -22,6 +22,23 @@ export function formatDataPlane(dataPlane: DataPlaneMode): string {
   return String(dataPlane);
 }
 
+/**
+ * The data plane's badge, which says how the proxies run and so which commands and
+ * checks apply: `Istio sidecar`, `Istio ambient`, `Istio sidecar + ambient`, `Linkerd`.
+ * Undefined when nothing is meshed or the mesh is unknown.
+ */
+export function dataPlaneBadge(mesh: {
+  provider: MeshProvider;
+  dataPlane: DataPlaneMode;
+}): string | undefined {
+  if (mesh.provider === 'linkerd') return 'Linkerd';
+  if (mesh.provider !== 'istio') return undefined;
+  if (mesh.dataPlane === 'sidecar') return 'Istio sidecar';
+  if (mesh.dataPlane === 'ambient') return 'Istio ambient';
+  if (mesh.dataPlane === 'mixed') return 'Istio sidecar + ambient';
+  return undefined;
+}
+
 function isNumber(value: number | null | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }

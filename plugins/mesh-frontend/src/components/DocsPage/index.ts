@@ -1,0 +1,1 @@
+export { MeshDocsPage } from './MeshDocsPage';

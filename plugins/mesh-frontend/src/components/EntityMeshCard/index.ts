@@ -1,0 +1,2 @@
+export { EntityMeshCard } from './EntityMeshCard';
+export { worstChecks } from './worstChecks';

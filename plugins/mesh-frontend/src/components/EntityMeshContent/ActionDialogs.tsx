@@ -1,0 +1,323 @@
+import { FormEvent, ReactNode, useState } from 'react';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import TextField from '@material-ui/core/TextField';
+import Alert from '@material-ui/lab/Alert';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  ATTESTATION_LIMITS,
+  CheckResult,
+  WAIVER_LIMITS,
+} from '@mesh-readiness/plugin-mesh-common';
+import { meshApiRef } from '../../api';
+import { backendMessage, todayUtc, untilProblem } from './actions';
+import { safeHttpUrl } from './links';
+
+function FormDialog(props: {
+  open: boolean;
+  title: string;
+  id: string;
+  intro: ReactNode;
+  submitLabel: string;
+  submitting: boolean;
+  error?: string;
+  onClose: () => void;
+  onSubmit: () => void;
+  children: ReactNode;
+}) {
+  const { open, title, id, intro, submitLabel, submitting, error } = props;
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    props.onSubmit();
+  };
+  return (
+    <Dialog
+      open={open}
+      onClose={submitting ? undefined : props.onClose}
+      aria-labelledby={`${id}-title`}
+      fullWidth
+      maxWidth="sm"
+    >
+      <form onSubmit={onSubmit} noValidate>
+        <DialogTitle id={`${id}-title`}>{title}</DialogTitle>
+        <DialogContent>
+          <DialogContentText>{intro}</DialogContentText>
+          {props.children}
+          {error && (
+            <Alert severity="error" role="alert" data-testid={`${id}-error`}>
+              {error}
+            </Alert>
+          )}
+        </DialogContent>
+        {submitting && <LinearProgress aria-label="Saving" />}
+        <DialogActions>
+          <Button onClick={props.onClose} disabled={submitting}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            color="primary"
+            variant="contained"
+            disabled={submitting}
+          >
+            {submitLabel}
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Runs a call, keeping its pending state and the backend's message on failure. */
+function useSubmit(onDone: () => void) {
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string>();
+  const run = async (call: () => Promise<unknown>) => {
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      await call();
+      setSubmitting(false);
+      onDone();
+    } catch (e) {
+      setSubmitting(false);
+      setError(backendMessage(e));
+    }
+  };
+  return { submitting, error, run };
+}
+
+/** `POST /v1/attestations` for an attestable check: note, optional link, validity. */
+export function AttestDialog(props: {
+  open: boolean;
+  check: CheckResult;
+  entityRef: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { check, entityRef } = props;
+  const meshApi = useApi(meshApiRef);
+  const { noteMaxLength, linkMaxLength, minDays, maxDays } = ATTESTATION_LIMITS;
+  const [note, setNote] = useState('');
+  const [link, setLink] = useState('');
+  const [days, setDays] = useState('180');
+  const [touched, setTouched] = useState(false);
+  const { submitting, error, run } = useSubmit(props.onDone);
+
+  const noteProblem = !note.trim()
+    ? 'Say what was done, and by whom.'
+    : undefined;
+  const linkProblem =
+    link.trim() && !safeHttpUrl(link.trim())
+      ? 'Enter an http(s) URL, or leave it empty.'
+      : undefined;
+  const n = Number(days);
+  const daysProblem =
+    !Number.isInteger(n) || n < minDays || n > maxDays
+      ? `A whole number of days from ${minDays} to ${maxDays}.`
+      : undefined;
+
+  const submit = () => {
+    setTouched(true);
+    if (noteProblem || linkProblem || daysProblem) return;
+    run(() =>
+      meshApi.createAttestation({
+        entityRef,
+        checkId: check.id,
+        note: note.trim(),
+        ...(link.trim() ? { link: link.trim() } : {}),
+        expiresInDays: n,
+      }),
+    );
+  };
+
+  return (
+    <FormDialog
+      open={props.open}
+      id="mesh-attest"
+      title={`Attest: ${check.title}`}
+      intro={
+        <>
+          Vouch for this line of the checklist for <code>{entityRef}</code>.
+          Your name and the time are recorded; the attestation lapses after the
+          days you choose.
+        </>
+      }
+      submitLabel="Attest"
+      submitting={submitting}
+      error={error}
+      onClose={props.onClose}
+      onSubmit={submit}
+    >
+      <TextField
+        id="mesh-attest-note"
+        label="Note"
+        helperText={
+          (touched && noteProblem) ||
+          'What was done and where, e.g. "Drill on 2026-01-02 by the payments on-call".'
+        }
+        error={touched && Boolean(noteProblem)}
+        value={note}
+        onChange={e => setNote(e.target.value)}
+        multiline
+        minRows={2}
+        fullWidth
+        required
+        margin="normal"
+        variant="outlined"
+        inputProps={{ maxLength: noteMaxLength }}
+      />
+      <TextField
+        id="mesh-attest-link"
+        label="Link (optional)"
+        helperText={
+          (touched && linkProblem) ||
+          'The runbook, the drill write-up, the record.'
+        }
+        error={touched && Boolean(linkProblem)}
+        value={link}
+        onChange={e => setLink(e.target.value)}
+        type="url"
+        fullWidth
+        margin="normal"
+        variant="outlined"
+        inputProps={{ maxLength: linkMaxLength }}
+      />
+      <TextField
+        id="mesh-attest-days"
+        label="Valid for (days)"
+        helperText={
+          (touched && daysProblem) || `${minDays} to ${maxDays} days.`
+        }
+        error={touched && Boolean(daysProblem)}
+        value={days}
+        onChange={e => setDays(e.target.value)}
+        type="number"
+        margin="normal"
+        variant="outlined"
+        inputProps={{ min: minDays, max: maxDays, step: 1 }}
+        required
+      />
+    </FormDialog>
+  );
+}
+
+/** `POST /v1/waivers` for any check: a reason, and optionally the last day it applies. */
+export function WaiveDialog(props: {
+  open: boolean;
+  check: CheckResult;
+  entityRef: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { check, entityRef } = props;
+  const meshApi = useApi(meshApiRef);
+  const [reason, setReason] = useState('');
+  const [until, setUntil] = useState('');
+  const [touched, setTouched] = useState(false);
+  const { submitting, error, run } = useSubmit(props.onDone);
+
+  const reasonProblem = !reason.trim()
+    ? 'Say why this check does not apply.'
+    : undefined;
+  const dayProblem = untilProblem(until.trim());
+
+  const submit = () => {
+    setTouched(true);
+    if (reasonProblem || dayProblem) return;
+    run(() =>
+      meshApi.createWaiver({
+        entityRef,
+        checkId: check.id,
+        reason: reason.trim(),
+        ...(until.trim() ? { until: until.trim() } : {}),
+      }),
+    );
+  };
+
+  return (
+    <FormDialog
+      open={props.open}
+      id="mesh-waive"
+      title={`Waive: ${check.title}`}
+      intro={
+        <>
+          A waived check leaves the score and shows as waived, never as passed.
+          Its real status stays visible. Your name, the time and the reason are
+          recorded for <code>{entityRef}</code>.
+        </>
+      }
+      submitLabel="Waive"
+      submitting={submitting}
+      error={error}
+      onClose={props.onClose}
+      onSubmit={submit}
+    >
+      <TextField
+        id="mesh-waive-reason"
+        label="Reason"
+        helperText={
+          (touched && reasonProblem) ||
+          'Why the check does not apply here, e.g. "egress goes through the proxy fleet".'
+        }
+        error={touched && Boolean(reasonProblem)}
+        value={reason}
+        onChange={e => setReason(e.target.value)}
+        multiline
+        minRows={2}
+        fullWidth
+        required
+        margin="normal"
+        variant="outlined"
+        inputProps={{ maxLength: WAIVER_LIMITS.reasonMaxLength }}
+      />
+      <TextField
+        id="mesh-waive-until"
+        label="Until (optional)"
+        helperText={
+          (touched && dayProblem) ||
+          'The last day it applies (YYYY-MM-DD); empty: until withdrawn.'
+        }
+        error={touched && Boolean(dayProblem)}
+        value={until}
+        onChange={e => setUntil(e.target.value)}
+        type="date"
+        margin="normal"
+        variant="outlined"
+        InputLabelProps={{ shrink: true }}
+        inputProps={{ min: todayUtc() }}
+      />
+    </FormDialog>
+  );
+}
+
+/** Confirms withdrawing an attestation or a waiver, and runs it. */
+export function WithdrawDialog(props: {
+  open: boolean;
+  what: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const { submitting, error, run } = useSubmit(props.onDone);
+  return (
+    <FormDialog
+      open={props.open}
+      id="mesh-withdraw"
+      title={`Withdraw ${props.what}?`}
+      intro="The check is judged again as if it had never been made; the report is rebuilt."
+      submitLabel="Withdraw"
+      submitting={submitting}
+      error={error}
+      onClose={props.onClose}
+      onSubmit={() => run(props.onConfirm)}
+    >
+      {null}
+    </FormDialog>
+  );
+}

@@ -1,0 +1,1 @@
+export { GroupMeshCard } from './GroupMeshCard';

@@ -1,0 +1,1 @@
+export { SystemMeshContent } from './SystemMeshContent';
