@@ -1,5 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   MESH_ERROR_CODES,
   MeshReport,
@@ -9,6 +8,7 @@ import request from 'supertest';
 import { startPrometheus } from 'mesh-devtools/prometheus';
 import { toOpenMetrics } from 'mesh-devtools/metrics';
 import { startMeshBackend, TestBackend } from './backend';
+import { denying } from './permissionMocks';
 import { loadScenario, REPO_ROOT } from './scenario';
 
 const demo = loadScenario(path.join(REPO_ROOT, 'demo'));
@@ -153,11 +153,34 @@ describe('mesh API before any collection of checkout', () => {
     expect(res.status).toBe(200);
     expect(res.body.checks.map((c: { id: string }) => c.id)).toEqual([
       'mesh.enrollment',
+      'rollout.comparison',
+      'mesh.config-validation',
       'health.golden-signals',
+      'latency.sidecar-overhead',
+      'workload.stateful',
+      'workload.protocols',
+      'sidecar.resources',
+      'sidecar.rightsizing',
+      'sidecar.config-scope',
+      'security.mtls',
+      'security.authorization',
+      'security.egress',
+      'upgrade.proxy-version',
+      'upgrade.disruption-budget',
+      'control-plane.ha',
+      'control-plane.certificates',
       'observability.metrics',
+      'observability.trace-propagation',
+      'observability.double-instrumentation',
+      'value.mesh-usage',
+      'operations.runbook',
+      'operations.on-call',
     ]);
-    for (const c of res.body.checks)
+    for (const c of res.body.checks) {
       expect(c.checklistLine.length).toBeGreaterThan(10);
+      // Each with the severity it is scored with (definition or mesh.severities).
+      expect(['critical', 'high', 'medium']).toContain(c.severity);
+    }
   });
 
   it('validates the refresh body', async () => {
@@ -273,15 +296,21 @@ describe('mesh API when Prometheus goes away', () => {
         day: today,
         // The last run of the day had Prometheus down: a stale report records no
         // point, so the day keeps the last good run's, not an outage as a regression.
-        score: 100,
-        level: 'production-ready',
-        statuses: {
-          'mesh.enrollment': 'pass',
-          'health.golden-signals': 'pass',
-          'observability.metrics': 'pass',
+        score: good.readiness.score,
+        level: good.readiness.level,
+        statuses: Object.fromEntries(good.checks.map(c => [c.id, c.status])),
+        // The day's golden signals are the good run's too.
+        health: {
+          requestsPerSecond: good.health.requestsPerSecond,
+          successRate: good.health.successRate,
+          latencyMs: good.health.latencyMs,
         },
       },
     ]);
+    // …and not the stale run's, where the Prometheus checks were unknown.
+    expect(history.body.points[0].statuses['health.golden-signals']).toBe(
+      'pass',
+    );
   });
 });
 
@@ -353,7 +382,7 @@ describe('mesh API: a report too old to be current', () => {
 describe('mesh API: who may refresh, and how often', () => {
   it('refuses a refresh when the mesh.refresh permission is denied, and still serves reads', async () => {
     const backend = await startManifestsOnly({}, [
-      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+      denying('mesh.refresh').factory,
     ]);
     try {
       const res = await refresh(backend);
@@ -398,5 +427,44 @@ describe('mesh API: who may refresh, and how often', () => {
     } finally {
       await backend.stop();
     }
+  });
+});
+
+describe('mesh.severities', () => {
+  it('overrides the severity a check is listed and scored with', async () => {
+    const backend = await startManifestsOnly({
+      severities: {
+        'security.egress': 'critical',
+        'mesh.enrollment': 'medium',
+      },
+    });
+    try {
+      const checks = await request(backend.server)
+        .get('/api/mesh/v1/checks')
+        .set('Authorization', AUTH());
+      const severity = (id: string) =>
+        checks.body.checks.find((c: { id: string }) => c.id === id).severity;
+      expect(severity('security.egress')).toBe('critical');
+      expect(severity('mesh.enrollment')).toBe('medium');
+      expect(severity('security.mtls')).toBe('critical');
+
+      expect((await refresh(backend, {})).status).toBe(200);
+      const report: MeshReport = (
+        await request(backend.server)
+          .get('/api/mesh/v1/reports/component/default/checkout')
+          .set('Authorization', AUTH())
+      ).body;
+      expect(
+        report.checks.find(c => c.id === 'security.egress')?.severity,
+      ).toBe('critical');
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses to start with a severity for a check that does not exist', async () => {
+    await expect(
+      startManifestsOnly({ severities: { 'security.egres': 'high' } }),
+    ).rejects.toThrow('mesh.severities.security.egres: no check has this id');
   });
 });

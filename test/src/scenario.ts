@@ -1,6 +1,7 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import type { TrafficSpec } from 'mesh-devtools/metrics';
@@ -52,6 +53,8 @@ export interface Scenario {
   dir: string;
   entities: Entity[];
   clusters: ScenarioCluster[];
+  /** `attestations.yaml`: attestations as code, passed as `mesh.attestations`. */
+  attestations?: unknown[];
   expected: {
     entities: Record<string, ExpectedEntity>;
     sources?: Record<
@@ -61,12 +64,88 @@ export interface Scenario {
   };
 }
 
+/** `${NOW}`, `${NOW-2d}`, `${NOW+90m}`: a time relative to when the scenario is loaded. */
+const RELATIVE_TIME = /\$\{NOW(?:([+-])(\d+)([smhd]))?\}/g;
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+/** A manifest template: read only by the scenario loader, never by the backend. */
+const TEMPLATE_FILE = /\.ya?ml\.tmpl$/;
+
+/**
+ * Replaces every `${NOW}` / `${NOW±<n><s|m|h|d>}` in a manifest template with that time,
+ * as Kubernetes writes it (`2025-11-02T08:00:00Z`). Throws on a `${NOW…}` it cannot read.
+ */
+export function substituteRelativeTimes(text: string, nowMs: number): string {
+  const out = text.replace(
+    RELATIVE_TIME,
+    (_m, sign?: string, n?: string, unit?: string) => {
+      const delta = sign ? Number(n) * UNIT_MS[unit!] : 0;
+      const ms = sign === '-' ? nowMs - delta : nowMs + delta;
+      return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    },
+  );
+  const bad = out.match(/\$\{NOW[^}]*\}?/);
+  if (bad) throw new Error(`cannot read the relative time ${bad[0]}`);
+  return out;
+}
+
+/**
+ * Removes a materialised folder after the test file (a top-level `afterAll`: the loader
+ * runs when the file's tests are collected), or at exit outside Jest.
+ */
+function removeLater(dir: string) {
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    afterAll(remove);
+  } catch {
+    process.once('exit', remove);
+  }
+}
+
+/**
+ * Relative times in manifests, opt-in: a kubernetes folder with `*.yaml.tmpl` files (see
+ * `substituteRelativeTimes`) is copied into a temporary directory with each template
+ * substituted and renamed without `.tmpl`, and the scenario reads that directory (the
+ * backend reads `manifestsDir` itself). Pod and workload ages thus stay the same
+ * whatever the day the tests run. A folder without templates is used as it is.
+ */
+function withRelativeTimes(dir: string, nowMs: number): string {
+  if (!fs.existsSync(dir)) return dir;
+  const files = fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter(e => e.isFile())
+    .map(e =>
+      path.relative(dir, path.join(e.parentPath ?? (e as any).path, e.name)),
+    );
+  if (!files.some(f => TEMPLATE_FILE.test(f))) return dir;
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-scenario-'));
+  removeLater(out);
+  for (const f of files) {
+    const target = path.join(out, f.replace(/\.tmpl$/, ''));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    fs.writeFileSync(
+      target,
+      TEMPLATE_FILE.test(f) ? substituteRelativeTimes(text, nowMs) : text,
+    );
+  }
+  return out;
+}
+
 /**
  * A scenario folder (DESIGN.md "Testing"): catalog.yaml, kubernetes/*.yaml, metrics.yaml
  * (a traffic spec for the generator) and expected.yaml. A multi-cluster scenario has a
  * scenario.yaml listing its clusters, each in clusters/<name>/ with the same files.
+ * Manifests named `*.yaml.tmpl` may hold relative times, `${NOW-2d}` (see
+ * `withRelativeTimes`); metrics.yaml may add a `baseline` window days back.
  */
 export function loadScenario(dir: string): Scenario {
+  // Not a parameter: `SCENARIO_DIRS.map(loadScenario)` passes the index second.
+  const nowMs = Date.now();
   const read = (file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
   const entities = parseAllDocuments(read('catalog.yaml'))
     .map(d => d.toJS() as Entity)
@@ -88,14 +167,17 @@ export function loadScenario(dir: string): Scenario {
         >[]
       ).map(c => ({
         ...c,
-        kubernetesDir: path.join(dir, 'clusters', c.name, 'kubernetes'),
+        kubernetesDir: withRelativeTimes(
+          path.join(dir, 'clusters', c.name, 'kubernetes'),
+          nowMs,
+        ),
         metrics: metricsIn(path.join(dir, 'clusters', c.name)),
       }))
     : [
         {
           name: 'scenario',
           source: 'manifests',
-          kubernetesDir: path.join(dir, 'kubernetes'),
+          kubernetesDir: withRelativeTimes(path.join(dir, 'kubernetes'), nowMs),
           metrics: metricsIn(dir),
           tracesDir: fs.existsSync(path.join(dir, 'traces'))
             ? path.join(dir, 'traces')
@@ -107,6 +189,9 @@ export function loadScenario(dir: string): Scenario {
     dir,
     entities,
     clusters,
+    attestations: fs.existsSync(path.join(dir, 'attestations.yaml'))
+      ? (parse(read('attestations.yaml')) as unknown[])
+      : undefined,
     expected: parse(read('expected.yaml')),
   };
 }

@@ -70,7 +70,14 @@ describe.each(SCENARIO_DIRS.map(loadScenario).map(s => [s.name, s] as const))(
       sources = await startScenarioSources(scenario);
       backend = await startMeshBackend({
         entities: scenario.entities,
-        mesh: { window: '5m', clusters: sources.clusters },
+        mesh: {
+          window: '5m',
+          clusters: sources.clusters,
+          // Attestations as code, when the scenario declares some.
+          ...(scenario.attestations
+            ? { attestations: scenario.attestations }
+            : {}),
+        },
       });
       const res = await request(backend.server)
         .post('/api/mesh/v1/refresh')

@@ -7,7 +7,8 @@ const FIXTURE_TOKEN = 'scenario-service-account-token';
 
 /**
  * Starts what a scenario's clusters need: a real Prometheus per cluster with metrics
- * (15 minutes backfilled up to now) and, for clusters served live, the fixture
+ * (15 minutes backfilled up to now, plus the spec's `baseline` window days back when it
+ * has one) and, for clusters served live, the fixture
  * Kubernetes API. Returns the `mesh.clusters` config and a stop function.
  */
 export async function startScenarioSources(scenario: Scenario): Promise<{
@@ -30,6 +31,14 @@ export async function startScenarioSources(scenario: Scenario): Promise<{
             end,
             step: 15,
           }),
+          // Blocks further back than the retention are dropped at start-up.
+          ...(c.metrics.baseline
+            ? {
+                retentionTime: `${
+                  Math.ceil(c.metrics.baseline.daysAgo ?? 7) + 7
+                }d`,
+              }
+            : {}),
         });
         stops.push(p.stop);
         prometheus = { url: p.url };
