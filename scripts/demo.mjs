@@ -148,6 +148,7 @@ async function main() {
         name: 'demo',
         kubernetes: { manifestsDir: '../../demo/kubernetes' },
         prometheus: { url: prometheus.url },
+        tracing: { type: 'files', dir: '../../demo/traces' },
       },
     ]);
   }

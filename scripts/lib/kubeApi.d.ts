@@ -4,6 +4,8 @@ export function startFixtureKubeApi(options: {
   pageSizeCap?: number;
   forbidden?: string[];
   failing?: string[];
+  flaky?: Record<string, number[]>;
+  flakyCode?: number;
   delayMs?: number | ((path: string) => number);
   token?: string;
   installedGroups?: string[];

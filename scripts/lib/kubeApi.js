@@ -67,6 +67,8 @@ function status(code, reason, message, details) {
  *   pageSizeCap?: number,
  *   forbidden?: string[],          // "pods", "apps/deployments", "security.istio.io/peerauthentications"
  *   failing?: string[],            // same form; answered with HTTP 500
+ *   flaky?: Record<string, number[]>, // same form: the nth requests (1-based) answered `code`
+ *   flakyCode?: number,            // the status of a flaky answer; 503 by default
  *   delayMs?: number | ((path: string) => number),
  *   token?: string,                // when set, requests need `Authorization: Bearer <token>`
  *   installedGroups?: string[],    // CRD groups installed even when no object of theirs exists
@@ -76,6 +78,8 @@ function status(code, reason, message, details) {
  */
 async function startFixtureKubeApi(options) {
   const byResource = new Map();
+  /** Requests seen per resource id, for `flaky`. */
+  const seen = new Map();
   const groups = new Set([
     '',
     'apps',
@@ -177,6 +181,25 @@ async function startFixtureKubeApi(options) {
           }`,
           { group, kind: plural },
         ),
+      );
+    }
+    const nth = (seen.get(id) ?? 0) + 1;
+    seen.set(id, nth);
+    if ((options.flaky?.[id] ?? []).includes(nth)) {
+      const code = options.flakyCode ?? 503;
+      return send(
+        code,
+        code === 429
+          ? status(
+              429,
+              'TooManyRequests',
+              'too many requests, please try again later',
+            )
+          : status(
+              code,
+              'ServiceUnavailable',
+              'the server is currently unable to handle the request',
+            ),
       );
     }
     if ((options.failing ?? []).includes(id)) {

@@ -6,7 +6,8 @@
  * counters that are a pure function of time: value(t) = rate × share × (t − origin).
  * The same function writes OpenMetrics for `promtool tsdb create-blocks-from openmetrics`
  * (history) and the text exposition a live Prometheus scrapes (now), so the two join
- * into one continuous series. Metric and label names follow
+ * into one continuous series. An opt-in `baseline` adds a second, earlier window (a week
+ * ago by default) to the OpenMetrics only, for `offset` queries. Metric and label names follow
  * Istio's `istio_stats.cc` / ztunnel's `metrics.rs` and Linkerd's proxy-metrics reference.
  *
  * Plain CommonJS, so that the demo script runs it before anything is compiled.
@@ -21,6 +22,15 @@ const ISTIO_BUCKETS_MS = [
 const LINKERD_BUCKETS_MS = [
   1, 2, 3, 4, 5, 10, 20, 30, 40, 50, 100, 200, 300, 400, 500, 1000, 2000, 3000,
   4000, 5000, 10000, 20000, 30000, 40000, 50000,
+];
+
+/**
+ * Micrometer's `http.server.requests` histogram buckets (seconds), a subset of what
+ * `percentiles-histogram: true` publishes, for the app's own metrics (`app: micrometer`).
+ */
+const MICROMETER_BUCKETS_S = [
+  0.001, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1,
+  2.5, 5, 10,
 ];
 
 /** Standard normal CDF (Abramowitz–Stegun 7.1.26; error below 1.5e-7). */
@@ -95,7 +105,7 @@ function callerLabels(svc, code, flags, reachedWorkload) {
  * @param {any} spec
  */
 function seriesOf(spec) {
-  /** @type {{family: string, type: 'counter'|'histogram'|'gauge', series: {name: string, labels: Record<string,string>, rate: number, value?: number}[]}[]} */
+  /** @type {{family: string, type: 'counter'|'histogram'|'gauge', series: {name: string, labels: Record<string,string>, rate: number, value?: number, fromNow?: number}[]}[]} */
   const families = [];
   const family = (name, type) => {
     let f = families.find(x => x.family === name);
@@ -186,7 +196,9 @@ function seriesOf(spec) {
     }
     // Requests the callers' Envoys failed themselves (no healthy upstream, no route):
     // they exist only on the source side, with no destination workload.
-    for (const [code, failure] of Object.entries(svc.proxyFailures ?? {})) {
+    for (const [code, failure] of Object.entries(
+      provider === 'none' ? {} : svc.proxyFailures ?? {},
+    )) {
       const f = /** @type {{share: number, flags: string}} */ (failure);
       family('istio_requests', 'counter').series.push({
         name: 'istio_requests_total',
@@ -197,6 +209,46 @@ function seriesOf(spec) {
     for (const pod of pods) {
       for (const [code, share] of Object.entries(responses)) {
         const rate = (rpsPerPod * Number(share)) / total;
+        if (svc.app === 'micrometer') {
+          // The app's own middleware counts the same requests, meshed or not: Spring
+          // Boot's http.server.requests with its histogram, scraped with the pod's
+          // `namespace` and `pod` labels.
+          const base = {
+            namespace: svc.namespace,
+            pod,
+            job: 'kubernetes-pods',
+            instance: `${pod}:8080`,
+            exception: 'None',
+            method: 'GET',
+            outcome: /^5/.test(code)
+              ? 'SERVER_ERROR'
+              : /^4/.test(code)
+              ? 'CLIENT_ERROR'
+              : 'SUCCESS',
+            status: code,
+            uri: svc.appUri ?? '/api',
+          };
+          const hist = family('http_server_requests_seconds', 'histogram');
+          for (const le of [...MICROMETER_BUCKETS_S, Infinity]) {
+            hist.series.push({
+              name: 'http_server_requests_seconds_bucket',
+              labels: { ...base, le: le === Infinity ? '+Inf' : String(le) },
+              rate: rate * latencyCdf(le * 1000, p50, p99),
+            });
+          }
+          hist.series.push({
+            name: 'http_server_requests_seconds_count',
+            labels: base,
+            rate,
+          });
+          hist.series.push({
+            name: 'http_server_requests_seconds_sum',
+            labels: base,
+            rate: (rate * p50 * 1.2) / 1000,
+          });
+        }
+        // An unmeshed workload (`provider: none`): the app's own metrics only.
+        if (provider === 'none') continue;
         if (provider === 'istio') {
           const base = {
             reporter,
@@ -320,38 +372,114 @@ function seriesOf(spec) {
       }
     }
   }
+  // Series written as they are, for metrics the traffic model does not derive
+  // (control-plane gauges, Envoy stats, app metrics). A counter's name ends in `_total`;
+  // `fromNow` makes a timestamp gauge (a certificate's expiry) that many seconds after
+  // the last sample.
+  for (const raw of spec.series ?? []) {
+    const type = raw.type ?? 'gauge';
+    const name = String(raw.name);
+    // A histogram's `_bucket`/`_sum`/`_count` series join the family they belong to
+    // (`family`), so they sit with the generated ones, as OpenMetrics requires.
+    family(
+      raw.family ?? (type === 'counter' ? name.replace(/_total$/, '') : name),
+      type,
+    ).series.push({
+      name,
+      labels: raw.labels ?? {},
+      rate: raw.rate ?? 0,
+      ...(raw.value !== undefined ? { value: Number(raw.value) } : {}),
+      ...(raw.fromNow !== undefined ? { fromNow: Number(raw.fromNow) } : {}),
+    });
+  }
   return families;
+}
+
+/** A sample's value at `t`, with `end` the time the data ends (now, for a live scrape). */
+function valueAt(s, t, origin, end) {
+  if (s.fromNow !== undefined) return end + s.fromNow;
+  return s.value ?? s.rate * Math.max(0, t - origin);
+}
+
+const DAY_S = 24 * 60 * 60;
+
+/**
+ * The time windows a spec is written for, oldest first: `range` itself and, when the
+ * spec has a `baseline`, a window of the same length (or `baseline.minutes`) ending
+ * `baseline.daysAgo` days (default 7) before `range.end`, with the baseline's own
+ * services and series. Each window's counters start from 0 at its own start, so each is
+ * self-consistent and monotonic; nothing is written in between, so a `rate()` over a few
+ * minutes (e.g. `[5m] offset 1w`) sees one window only.
+ * @param {any} spec @param {{start: number, end: number, step: number, origin?: number}} range
+ */
+function windowsOf(spec, range) {
+  const main = {
+    spec,
+    start: range.start,
+    end: range.end,
+    origin: range.origin ?? range.start,
+  };
+  const b = spec.baseline;
+  if (!b) return [main];
+  const end = range.end - Math.round((b.daysAgo ?? 7) * DAY_S);
+  const start =
+    end - (b.minutes !== undefined ? b.minutes * 60 : range.end - range.start);
+  if (end >= main.start || start > end) {
+    throw new Error(
+      `metrics baseline window ${start}..${end} must end before the data's window starts (${main.start})`,
+    );
+  }
+  return [{ spec: b, start, end, origin: start }, main];
 }
 
 /**
  * OpenMetrics text for promtool, in chunks (one per label set), so a large fleet can be
  * streamed to a file: every series sampled from `start` to `end` (seconds) every `step`
- * seconds. Families stay together and each series is in time order, as promtool
- * requires; the last chunk is `# EOF`.
+ * seconds, and, with `spec.baseline`, the baseline's series in their own earlier window
+ * (see `windowsOf`). Families stay together and each series is in time order, as
+ * promtool requires; the last chunk is `# EOF`.
  * @param {any} spec @param {{start: number, end: number, step: number, origin?: number}} range
  */
 function* openMetricsChunks(spec, range) {
-  const origin = range.origin ?? range.start;
-  for (const f of seriesOf(spec)) {
-    yield `# TYPE ${f.family} ${f.type}\n`;
-    // A histogram's buckets, count and sum share a label set; keep each set's samples
-    // together and in time order.
-    const groups = new Map();
-    for (const s of f.series) {
-      const { le, ...rest } = s.labels;
-      const key = JSON.stringify(rest);
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(s);
-    }
-    for (const group of groups.values()) {
-      const formatted = group.map(s => `${s.name}${formatLabels(s.labels)} `);
-      const lines = [];
-      for (let t = range.start; t <= range.end; t += range.step) {
-        group.forEach((s, i) => {
-          const value = s.value ?? s.rate * Math.max(0, t - origin);
-          lines.push(`${formatted[i]}${value.toFixed(4)} ${t}`);
-        });
+  const windows = windowsOf(spec, range);
+  // Family name → its type and label sets; a label set (without `le`) holds, per
+  // window, the series a histogram's buckets, count and sum share, so each set's
+  // samples stay together and in time order across the windows.
+  /** @type {Map<string, {type: string, groups: Map<string, any[][]>}>} */
+  const families = new Map();
+  windows.forEach((w, wi) => {
+    for (const f of seriesOf(w.spec)) {
+      let fam = families.get(f.family);
+      if (!fam) {
+        fam = { type: f.type, groups: new Map() };
+        families.set(f.family, fam);
       }
+      for (const s of f.series) {
+        const { le, ...rest } = s.labels;
+        const key = JSON.stringify(rest);
+        let group = fam.groups.get(key);
+        if (!group) {
+          group = windows.map(() => []);
+          fam.groups.set(key, group);
+        }
+        group[wi].push(s);
+      }
+    }
+  });
+  for (const [name, fam] of families) {
+    yield `# TYPE ${name} ${fam.type}\n`;
+    for (const perWindow of fam.groups.values()) {
+      const lines = [];
+      perWindow.forEach((group, wi) => {
+        const w = windows[wi];
+        const formatted = group.map(s => `${s.name}${formatLabels(s.labels)} `);
+        for (let t = w.start; t <= w.end; t += range.step) {
+          group.forEach((s, i) => {
+            const value = valueAt(s, t, w.origin, w.end);
+            lines.push(`${formatted[i]}${value.toFixed(4)} ${t}`);
+          });
+        }
+      });
       yield `${lines.join('\n')}\n`;
     }
   }
@@ -377,7 +505,7 @@ function toExposition(spec, now, origin) {
       }`,
     );
     for (const s of f.series) {
-      const value = s.value ?? s.rate * Math.max(0, now - origin);
+      const value = valueAt(s, now, origin, now);
       lines.push(`${s.name}${formatLabels(s.labels)} ${value.toFixed(4)}`);
     }
   }
@@ -387,9 +515,11 @@ function toExposition(spec, now, origin) {
 module.exports = {
   toOpenMetrics,
   openMetricsChunks,
+  windowsOf,
   toExposition,
   seriesOf,
   latencyCdf,
   ISTIO_BUCKETS_MS,
   LINKERD_BUCKETS_MS,
+  MICROMETER_BUCKETS_S,
 };

@@ -16,6 +16,11 @@ export function startPrometheus(options?: {
    * a line with `params.query`. Unset: no query log.
    */
   queryLogFile?: string;
+  /**
+   * `--storage.tsdb.retention.time`; default `2d`. Backfilled blocks older than that
+   * before the newest are deleted at start-up, so history further back needs more.
+   */
+  retentionTime?: string;
   port?: number;
   dataDir?: string;
   log?: (line: string) => void;

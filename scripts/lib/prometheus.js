@@ -99,6 +99,7 @@ async function waitReady(url, child, timeoutMs) {
  *   ruleFiles?: string[],
  *   evaluationInterval?: string,
  *   queryLogFile?: string,
+ *   retentionTime?: string,
  *   port?: number,
  *   dataDir?: string,
  *   log?: (line: string) => void,
@@ -169,7 +170,9 @@ async function startPrometheus(options = {}) {
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${dataDir}`,
       `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=2d',
+      // Blocks older than this before the newest one are deleted at start-up: history
+      // backfilled further back (a baseline a week ago) needs a longer one.
+      `--storage.tsdb.retention.time=${options.retentionTime ?? '2d'}`,
       '--web.enable-lifecycle',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
