@@ -2,8 +2,10 @@
 /**
  * A small fixture Kubernetes API server for tests and the benchmark: it answers list
  * calls the way kube-apiserver does (…List objects whose items carry no kind or
- * apiVersion, `limit`/`continue` pagination, Status objects for 401/403/404/410), from a
- * set of objects. There is no local API server on these machines, so this stands in.
+ * apiVersion, `limit`/`continue` pagination, Status objects for 401/403/404/410), and
+ * namespaced GETs of one object by name (the object itself, with kind and apiVersion),
+ * from a set of objects. There is no local API server on these machines, so this
+ * stands in.
  */
 const http = require('node:http');
 
@@ -14,6 +16,7 @@ const RESOURCES = {
     pods: 'Pod',
     services: 'Service',
     configmaps: 'ConfigMap',
+    secrets: 'Secret',
   },
   apps: {
     deployments: 'Deployment',
@@ -133,10 +136,12 @@ async function startFixtureKubeApi(options) {
     ) {
       return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     }
-    // /api/v1[/namespaces/ns]/plural  or  /apis/group/version[/namespaces/ns]/plural
+    // /api/v1[/namespaces/ns]/plural[/name]  or  /apis/group/version[/namespaces/ns]/plural[/name]
     const m =
-      /^\/api\/(v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)$/.exec(url.pathname) ??
-      /^\/apis\/([^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([a-z]+)$/.exec(
+      /^\/api\/(v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?$/.exec(
+        url.pathname,
+      ) ??
+      /^\/apis\/([^/]+\/[^/]+)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?$/.exec(
         url.pathname,
       );
     if (!m)
@@ -148,7 +153,10 @@ async function startFixtureKubeApi(options) {
           'the server could not find the requested resource',
         ),
       );
-    const [, groupVersion, namespace, plural] = m;
+    const [, groupVersion, namespace, plural, rawName] = m;
+    const name =
+      rawName === undefined ? undefined : decodeURIComponent(rawName);
+    const verb = name === undefined ? 'list' : 'get';
     const group = groupVersion.includes('/') ? groupVersion.split('/')[0] : '';
     const kind = RESOURCES[group]?.[plural];
     const id = group ? `${group}/${plural}` : plural;
@@ -172,9 +180,9 @@ async function startFixtureKubeApi(options) {
         status(
           403,
           'Forbidden',
-          `${plural}${
-            group ? `.${group}` : ''
-          } is forbidden: User "system:serviceaccount:backstage:backstage" cannot list resource "${plural}" in API group "${group}" ${
+          `${plural}${group ? `.${group}` : ''}${
+            name === undefined ? '' : ` "${name}"`
+          } is forbidden: User "system:serviceaccount:backstage:backstage" cannot ${verb} resource "${plural}" in API group "${group}" ${
             namespace
               ? `in the namespace "${namespace}"`
               : 'at the cluster scope'
@@ -207,6 +215,24 @@ async function startFixtureKubeApi(options) {
         500,
         status(500, 'InternalError', 'etcdserver: request timed out'),
       );
+    }
+    if (name !== undefined) {
+      const found = (byResource.get(`${group}/${plural}`) ?? []).find(
+        o =>
+          o.metadata.name === name &&
+          (o.metadata.namespace ?? 'default') === namespace,
+      );
+      if (!found) {
+        return send(
+          404,
+          status(404, 'NotFound', `${plural} "${name}" not found`, {
+            name,
+            kind: plural,
+          }),
+        );
+      }
+      // A GET answers the object itself, kind and apiVersion included.
+      return send(200, { ...found, apiVersion: groupVersion, kind });
     }
     // Equality label selectors (`a=b,c=d`), filtered from memory as kube-apiserver's
     // watch cache does: per-entity clients send them.

@@ -19,6 +19,11 @@ export interface ControlPlaneOptions {
   /** Running pods (all Running unless `pendingPods`). */
   pods?: number;
   pendingPods?: number;
+  /**
+   * Running pods whose readiness probe fails. When set, every pod reports its
+   * conditions and the Deployment its status, as a live cluster does.
+   */
+  unreadyPods?: number;
   replicas?: number;
   /** Resource requests on the main container (default true). */
   requests?: boolean;
@@ -75,14 +80,34 @@ function controlPlaneDeployment(
       owner: { kind: 'ReplicaSet', name: `${name}-${hash}` },
       containers: [mainContainer],
       phase: i < running ? 'Running' : 'Pending',
+      ...(o.unreadyPods !== undefined
+        ? { ready: i < running - o.unreadyPods }
+        : {}),
     }),
   );
+  const ready = running - (o.unreadyPods ?? 0);
   return [
     deployment(name, ns, {
       labels,
       templateLabels: labels,
       replicas: o.replicas ?? running + pending,
       containers: [mainContainer],
+      ...(o.unreadyPods !== undefined
+        ? {
+            status: {
+              observedGeneration: 1,
+              replicas: running + pending,
+              updatedReplicas: running + pending,
+              // The API leaves out counts of zero.
+              ...(ready > 0
+                ? { readyReplicas: ready, availableReplicas: ready }
+                : {}),
+              ...(running + pending - ready > 0
+                ? { unavailableReplicas: running + pending - ready }
+                : {}),
+            },
+          }
+        : {}),
     }),
     replicaSet(`${name}-${hash}`, ns, { kind: 'Deployment', name }),
     ...pods,

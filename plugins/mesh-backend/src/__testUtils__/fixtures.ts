@@ -109,6 +109,8 @@ export interface PodOptions extends PodSpecOptions {
   annotations?: StringMap;
   owner?: OwnerRef;
   phase?: string;
+  /** Adds the status conditions a scheduled pod reports, Ready as given. */
+  ready?: boolean;
 }
 
 export function pod(name: string, ns: string, o: PodOptions = {}): KubeObject {
@@ -136,7 +138,23 @@ export function pod(name: string, ns: string, o: PodOptions = {}): KubeObject {
         : {}),
     },
     spec: podSpec(name, o),
-    status: { phase: o.phase ?? 'Running' },
+    status: {
+      phase: o.phase ?? 'Running',
+      ...(o.ready !== undefined
+        ? {
+            conditions: [
+              { type: 'PodScheduled', status: 'True' },
+              { type: 'Initialized', status: 'True' },
+              { type: 'ContainersReady', status: o.ready ? 'True' : 'False' },
+              { type: 'Ready', status: o.ready ? 'True' : 'False' },
+            ].map(c => ({
+              ...c,
+              lastProbeTime: null,
+              lastTransitionTime: '2026-03-01T09:00:00Z',
+            })),
+          }
+        : {}),
+    },
   };
 }
 
@@ -146,6 +164,8 @@ export interface WorkloadOptions extends PodSpecOptions {
   templateLabels?: StringMap;
   templateAnnotations?: StringMap;
   replicas?: number;
+  /** The object's `status`, as the controller writes it. */
+  status?: Record<string, unknown>;
 }
 
 function template(name: string, o: WorkloadOptions) {
@@ -176,6 +196,7 @@ function workloadObject(
       ...(o.annotations ? { annotations: o.annotations } : {}),
     },
     spec,
+    ...(o.status ? { status: o.status } : {}),
   };
 }
 

@@ -5,7 +5,7 @@ import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
  * fact or catalog entry): a snapshot of another version is not read back, so reports
  * are never built from data that lacks what the checks expect.
  */
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 
 const NON_FINITE = '$nonFinite';
 

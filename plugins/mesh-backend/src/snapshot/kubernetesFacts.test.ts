@@ -319,6 +319,46 @@ describe('buildKubernetesFacts', () => {
     expect(facts.workloads[0].pods).toEqual([]);
   });
 
+  it.each([
+    {
+      what: 'a Ready condition True',
+      ready: true as boolean | undefined,
+      expected: true as boolean | undefined,
+    },
+    { what: 'a Ready condition False', ready: false, expected: false },
+    { what: 'no conditions at all', ready: undefined, expected: undefined },
+  ])('reads pod readiness from $what', ({ ready, expected }) => {
+    const facts = buildKubernetesFacts([
+      pod('web-0', 'shop', { ready, phase: 'Running' }),
+    ]);
+    expect(facts.workloads[0].pods[0].ready).toBe(expected);
+  });
+
+  it.each([
+    {
+      what: 'readyReplicas from the status',
+      status: { replicas: 3, readyReplicas: 2 } as
+        | Record<string, unknown>
+        | undefined,
+      expected: 2 as number | undefined,
+    },
+    {
+      what: '0 when the status leaves readyReplicas out',
+      status: { replicas: 3, unavailableReplicas: 3 },
+      expected: 0,
+    },
+    {
+      what: 'nothing without a status',
+      status: undefined,
+      expected: undefined,
+    },
+  ])("reads a Deployment's $what", ({ status, expected }) => {
+    const facts = buildKubernetesFacts([
+      deployment('web', 'shop', { replicas: 3, status }),
+    ]);
+    expect(facts.workloads[0].readyReplicas).toBe(expected);
+  });
+
   it('has no replicas for a DaemonSet', () => {
     const facts = buildKubernetesFacts([
       daemonSet('node-agent', 'kube-system'),
@@ -448,6 +488,16 @@ describe('buildKubernetesFacts', () => {
     const p = facts.workloads.find(w => w.kind === 'Pod')!;
     expect(d.hostNetwork).toBe(true);
     expect(p.pods[0].hostNetwork).toBe(true);
+  });
+
+  it('records the node a pod was scheduled on, and none for a pending pod', () => {
+    const scheduled = pod('web-1', 'shop');
+    (scheduled.spec as Record<string, unknown>).nodeName = 'node-a';
+    const facts = buildKubernetesFacts([scheduled, pod('web-2', 'shop')]);
+    const byName = Object.fromEntries(
+      facts.workloads.flatMap(w => w.pods).map(p => [p.name, p.nodeName]),
+    );
+    expect(byName).toEqual({ 'web-1': 'node-a', 'web-2': undefined });
   });
 
   it('puts pods without a namespace into default', () => {

@@ -43,6 +43,7 @@ interface PodSpecLike {
   hostNetwork?: unknown;
   serviceAccountName?: unknown;
   securityContext?: unknown;
+  nodeName?: unknown;
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -171,10 +172,36 @@ export function findProxy(
   return undefined;
 }
 
+/**
+ * The `Ready` condition: a Running pod can still fail its readiness probe and get no
+ * traffic. Undefined when the status lists no conditions (a manifest without status).
+ */
+function podReady(obj: KubeObject): boolean | undefined {
+  const conditions = asRecord(obj.status).conditions;
+  if (!Array.isArray(conditions)) return undefined;
+  return conditions.some(c => {
+    const cond = asRecord(c);
+    return cond.type === 'Ready' && cond.status === 'True';
+  });
+}
+
+/**
+ * `status.readyReplicas` of a workload that carried a status. The API omits zero
+ * counts, so a status without the field means none is ready.
+ */
+function readyReplicas(obj: KubeObject): number | undefined {
+  const status = obj.status;
+  if (!status || typeof status !== 'object') return undefined;
+  const rec = asRecord(status);
+  if (Object.keys(rec).length === 0) return undefined;
+  return typeof rec.readyReplicas === 'number' ? rec.readyReplicas : 0;
+}
+
 function podFacts(obj: KubeObject): PodFacts {
   const spec = asRecord(obj.spec) as PodSpecLike;
   const created = createdAt(obj);
   const annotations = obj.metadata.annotations ?? {};
+  const ready = podReady(obj);
   return {
     namespace: obj.metadata.namespace ?? 'default',
     name: obj.metadata.name,
@@ -184,12 +211,16 @@ function podFacts(obj: KubeObject): PodFacts {
       typeof asRecord(obj.status).phase === 'string'
         ? (asRecord(obj.status).phase as string)
         : undefined,
+    ...(ready !== undefined ? { ready } : {}),
     hostNetwork: spec.hostNetwork === true,
     serviceAccountName: serviceAccountOf(spec),
     containers: appContainers(spec),
     proxy: findProxy(spec, annotations),
     ambient: annotations['ambient.istio.io/redirection'] === 'enabled',
     ...(created ? { createdAt: created } : {}),
+    ...(typeof spec.nodeName === 'string' && spec.nodeName
+      ? { nodeName: spec.nodeName }
+      : {}),
   };
 }
 
@@ -295,6 +326,10 @@ export function* kubernetesFactsSteps(
     const templateSpec = asRecord(template.spec) as PodSpecLike;
     const templateAnnotations = stringMap(templateMeta.annotations);
     const created = createdAt(obj);
+    const ready =
+      obj.kind === 'Deployment' || obj.kind === 'StatefulSet'
+        ? readyReplicas(obj)
+        : undefined;
     workloads.set(keyOf(ns, obj.kind, obj.metadata.name), {
       namespace: ns,
       kind: obj.kind,
@@ -304,6 +339,7 @@ export function* kubernetesFactsSteps(
       templateLabels: stringMap(templateMeta.labels),
       templateAnnotations,
       replicas: desiredReplicas(obj.kind, spec.replicas),
+      ...(ready !== undefined ? { readyReplicas: ready } : {}),
       objectSeen: true,
       pods: [],
       templateProxy: findProxy(templateSpec, templateAnnotations),

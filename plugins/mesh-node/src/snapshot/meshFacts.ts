@@ -285,10 +285,18 @@ export interface ServerAuthorizationFacts {
   networks: NetworkFacts[];
 }
 
-/** Only the parents are kept: they are what ties a route-targeted policy to a Server. */
+/**
+ * The parents tie a route-targeted policy to a Server (or a Service); the rest is kept
+ * only where a check reads it.
+ */
 export interface LinkerdRouteFacts {
   ref: NamespacedRef;
   parentRefs: PolicyTargetRef[];
+  /**
+   * The value a rule's match requires of the `Upgrade` header (`websocket`), as written;
+   * `*` when any value does. Absent when no rule matches on it.
+   */
+  upgradeHeader?: string;
   /** Set when the route has annotations (`retry.linkerd.io/*`, `timeout.linkerd.io/*`). */
   annotations?: Record<string, string>;
 }
@@ -387,6 +395,12 @@ export interface VirtualServiceRouteFacts {
   retries?: { attempts?: number; perTryTimeout?: string; retryOn?: string };
   /** HTTP only: fault injection (delay or abort) is configured on the route. */
   hasFault: boolean;
+  /**
+   * HTTP only: the value a `match` requires of the `upgrade` header (`websocket`), as
+   * written (exact, prefix or regex); `*` when any value does. Such a route carries
+   * protocol upgrades: long-lived connections.
+   */
+  upgradeHeader?: string;
 }
 
 export interface VirtualServiceFacts {
@@ -466,12 +480,16 @@ export interface ControlPlaneFacts {
   version?: string;
   /** Desired replicas from the Deployment (1 when it omits them). */
   replicas?: number;
-  /**
-   * Live pods seen, and those with phase Running. WorkloadFacts carries no Deployment
-   * status, so there is no `readyReplicas`: running is the nearest available signal.
-   */
+  /** Live pods seen, and those with phase Running. */
   pods: number;
   runningPods: number;
+  /**
+   * Live pods whose `Ready` condition is `True` (a pod that reports no conditions counts
+   * by its phase). Absent when no pod reported conditions.
+   */
+  readyPods?: number;
+  /** The Deployment's `status.readyReplicas`, when its status was collected. */
+  readyReplicas?: number;
   /** The main container's requests and limits (`discovery`, `destination`, …). */
   resources: ResourceRequirements;
   containers: ContainerFacts[];

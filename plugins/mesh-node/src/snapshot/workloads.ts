@@ -38,6 +38,11 @@ export interface PodFacts {
   annotations: Record<string, string>;
   /** `Pending`, `Running`, `Succeeded`, `Failed` or `Unknown`, when the status was seen. */
   phase?: string;
+  /**
+   * The pod's `Ready` condition is `True`. Absent when the status lists no conditions
+   * at all (a manifest without status), so readiness is not known.
+   */
+  ready?: boolean;
   hostNetwork: boolean;
   serviceAccountName: string;
   /** The application containers (not the proxy). */
@@ -48,6 +53,8 @@ export interface PodFacts {
   ambient: boolean;
   /** `metadata.creationTimestamp`, when the object carried it. */
   createdAt?: string;
+  /** `spec.nodeName`: the node it was scheduled on, when it has been. */
+  nodeName?: string;
 }
 
 export interface WorkloadFacts {
@@ -61,6 +68,11 @@ export interface WorkloadFacts {
   templateAnnotations: Record<string, string>;
   /** Desired replicas, when the workload object was seen. */
   replicas?: number;
+  /**
+   * `status.readyReplicas` (0 when the status omits it, as the API does for none ready),
+   * for a workload object that carried a status; absent otherwise.
+   */
+  readyReplicas?: number;
   /** False when only pods were seen and the workload was inferred from their owners. */
   objectSeen: boolean;
   /**

@@ -17,6 +17,10 @@ import {
 import { controlPlaneHaCheck } from './ha';
 
 const SHOP = namespace('shop', { labels: { 'istio-injection': 'enabled' } });
+
+/** Puts a controller-written status on the Deployment among `objects`. */
+const withStatus = (objects: KubeObject[], status: Record<string, unknown>) =>
+  objects.map(o => (o.kind === 'Deployment' ? { ...o, status } : o));
 const APP = appWithProxies('shop', [istioProxy()]);
 const LINKERD_APP = appWithProxies('shop', [linkerdProxy()]);
 
@@ -58,6 +62,66 @@ const cases: Array<{
     status: 'fail',
     summary: '1 running pod(s) of 2 desired',
     remediation: 'kind: PodDisruptionBudget',
+  },
+  {
+    // Running is not serving: a pod failing its readiness probe gets no traffic.
+    name: 'istiod with 2 running pods but only 1 ready',
+    objects: [SHOP, ...istiod('default', { unreadyPods: 1 }), ...APP],
+    status: 'fail',
+    summary:
+      'istio-system/istiod has 1 ready pod(s) of 2 desired (2 running, 1 of them not ready)',
+    remediation: 'kubectl scale deployment/istiod -n istio-system --replicas=2',
+  },
+  {
+    name: 'istiod with 2 ready pods',
+    objects: [
+      SHOP,
+      ...istiod('default', { unreadyPods: 0, pdb: true }),
+      ...APP,
+    ],
+    status: 'pass',
+    summary:
+      'istiod istio-system/istiod runs 2 replicas with requests (2 ready pod(s))',
+  },
+  {
+    name: 'istiod pods not collected, Deployment status says 1 of 2 ready',
+    objects: [
+      SHOP,
+      ...withStatus(istiod('default', { pods: 0, replicas: 2 }), {
+        observedGeneration: 3,
+        replicas: 2,
+        updatedReplicas: 2,
+        readyReplicas: 1,
+        availableReplicas: 1,
+        unavailableReplicas: 1,
+      }),
+      ...APP,
+    ],
+    status: 'fail',
+    summary:
+      'has 1 ready replica(s) (Deployment status.readyReplicas) of 2 desired',
+  },
+  {
+    // The API leaves readyReplicas out when it is 0.
+    name: 'istiod pods not collected, Deployment status with none ready',
+    objects: [
+      SHOP,
+      ...withStatus(istiod('default', { pods: 0, replicas: 2 }), {
+        observedGeneration: 3,
+        replicas: 2,
+        updatedReplicas: 2,
+        unavailableReplicas: 2,
+      }),
+      ...APP,
+    ],
+    status: 'fail',
+    summary: 'has 0 ready replica(s)',
+  },
+  {
+    name: 'istiod with its one pod running and ready',
+    objects: [SHOP, ...istiod('default', { pods: 1, unreadyPods: 0 }), ...APP],
+    status: 'fail',
+    summary: 'istio-system/istiod has 1 running pod(s) of 1 desired',
   },
   {
     name: 'istiod without requests',
@@ -127,6 +191,31 @@ const cases: Array<{
     status: 'fail',
     summary: 'linkerd/linkerd-identity has 1 running pod(s)',
     remediation: 'values-ha.yaml',
+  },
+  {
+    name: 'Linkerd with one identity pod ready of two running',
+    objects: [
+      ...linkerdControlPlane({ pdb: true, unreadyPods: 0 }).filter(
+        o => !o.metadata.name.startsWith('linkerd-identity'),
+      ),
+      ...linkerdControlPlane({ pdb: true, unreadyPods: 1 }).filter(o =>
+        o.metadata.name.startsWith('linkerd-identity'),
+      ),
+      ...LINKERD_APP,
+    ],
+    status: 'fail',
+    summary:
+      'linkerd/linkerd-identity has 1 ready pod(s) of 2 desired (2 running, 1 of them not ready)',
+    remediation: 'values-ha.yaml',
+  },
+  {
+    name: 'Linkerd HA with every pod ready',
+    objects: [
+      ...linkerdControlPlane({ pdb: true, unreadyPods: 0 }),
+      ...LINKERD_APP,
+    ],
+    status: 'pass',
+    summary: 'runs 2+ ready replicas with requests',
   },
   {
     name: 'Linkerd with one component missing',

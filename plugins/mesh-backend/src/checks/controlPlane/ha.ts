@@ -1,7 +1,8 @@
 /**
  * `control-plane.ha`: the control plane serving each meshed workload (istiod of its
  * revision, or linkerd-destination, linkerd-identity and linkerd-proxy-injector) runs 2+
- * replicas with resource requests, and istiod's config push p99
+ * READY replicas (Ready condition, else status.readyReplicas; Running alone is not
+ * enough) with resource requests, and istiod's config push p99
  * (`pilot_proxy_convergence_time`) stays under `mesh.checks.controlPlane`.
  * The same verdict shows on every entity the control plane serves.
  */
@@ -45,6 +46,10 @@ interface ComponentVerdict {
   replicas?: number;
   pods: number;
   runningPods: number;
+  readyPods?: number;
+  readyReplicas?: number;
+  /** What the replica count was judged on. */
+  counted?: string;
   autoscalerMinReplicas?: number;
   requests: { cpu?: string; memory?: string };
   disruptionBudgets: string[];
@@ -103,6 +108,31 @@ function convergence(
     : { p99 };
 }
 
+type ReadinessBasis = 'ready-pods' | 'ready-replicas' | 'running';
+
+const BASIS_WORDS: Record<ReadinessBasis, string> = {
+  'ready-pods': 'ready pod(s)',
+  'ready-replicas': 'ready replica(s) (Deployment status.readyReplicas)',
+  running: 'running pod(s)',
+};
+
+/**
+ * How many replicas can serve: pods whose Ready condition is True, else the
+ * Deployment's readyReplicas, else (no readiness reported at all, e.g. manifests
+ * without status) the Running pods. A Running pod failing its readiness probe gets no
+ * traffic, so it is no replica for HA.
+ */
+function readiness(
+  cp: ControlPlaneFacts,
+): { count: number; basis: ReadinessBasis } | undefined {
+  if (cp.pods > 0 && cp.readyPods !== undefined)
+    return { count: cp.readyPods, basis: 'ready-pods' };
+  if (cp.readyReplicas !== undefined)
+    return { count: cp.readyReplicas, basis: 'ready-replicas' };
+  if (cp.pods > 0) return { count: cp.runningPods, basis: 'running' };
+  return undefined;
+}
+
 function judgeComponent(
   ctx: EntityContext,
   w: EntityWorkload,
@@ -111,12 +141,25 @@ function judgeComponent(
   const problems: string[] = [];
   const failing: string[] = [];
   const id = `${cp.namespace}/${cp.name}`;
-  if (cp.pods > 0) {
-    if (cp.runningPods < MIN_REPLICAS) {
+  const ready = readiness(cp);
+  if (ready) {
+    if (ready.count < MIN_REPLICAS) {
+      const desired = cp.replicas ?? '?';
+      // Every running pod ready: "running" says it all, as it always did.
+      const allRunningReady =
+        ready.basis === 'ready-pods' && ready.count === cp.runningPods;
       failing.push(
-        `${id} has ${cp.runningPods} running pod(s) of ${
-          cp.replicas ?? '?'
-        } desired`,
+        ready.basis === 'running' || allRunningReady
+          ? `${id} has ${cp.runningPods} running pod(s) of ${desired} desired`
+          : `${id} has ${ready.count} ${
+              BASIS_WORDS[ready.basis]
+            } of ${desired} desired${
+              cp.runningPods > ready.count
+                ? ` (${cp.runningPods} running, ${
+                    cp.runningPods - ready.count
+                  } of them not ready)`
+                : ''
+            }`,
       );
     }
   } else if ((cp.replicas ?? 1) < MIN_REPLICAS) {
@@ -163,6 +206,11 @@ function judgeComponent(
     ...(cp.replicas !== undefined ? { replicas: cp.replicas } : {}),
     pods: cp.pods,
     runningPods: cp.runningPods,
+    ...(cp.readyPods !== undefined ? { readyPods: cp.readyPods } : {}),
+    ...(cp.readyReplicas !== undefined
+      ? { readyReplicas: cp.readyReplicas }
+      : {}),
+    ...(ready ? { counted: `${ready.count} ${BASIS_WORDS[ready.basis]}` } : {}),
     ...(min !== undefined ? { autoscalerMinReplicas: min } : {}),
     requests,
     disruptionBudgets: cp.disruptionBudgets.map(
@@ -282,8 +330,8 @@ function istioFinding(ctx: EntityContext, w: EntityWorkload): Finding {
     message:
       v.status === 'pass'
         ? `istiod ${v.controlPlane} runs ${
-            v.runningPods || v.replicas
-          } replicas with requests`
+            readiness(cp)?.count ?? v.replicas
+          } replicas with requests (${v.counted ?? 'desired replicas'})`
         : v.problems.join('; '),
     components: [v],
     fixes,
@@ -326,7 +374,11 @@ function linkerdFinding(ctx: EntityContext, w: EntityWorkload): Finding {
       status === 'pass'
         ? `the Linkerd control plane in ${cps[0].namespace} (${cps
             .map(c => c.name)
-            .join(', ')}) runs 2+ replicas with requests`
+            .join(', ')}) runs 2+ ${
+            cps.every(c => (readiness(c)?.basis ?? 'running') !== 'running')
+              ? 'ready '
+              : ''
+          }replicas with requests`
         : problems.join('; '),
     components: verdicts,
     fixes,

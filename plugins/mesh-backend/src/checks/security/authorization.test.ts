@@ -55,6 +55,54 @@ const linkerdApp = (nsAnnotations: Record<string, string> = {}) => [
   }),
 ];
 
+/** linkerd-config as `linkerd install` writes it, with the install-wide default policy. */
+const linkerdConfig = (defaultInboundPolicy: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {
+    name: 'linkerd-config',
+    namespace: 'linkerd',
+    uid: 'a4d6c2a8-0c51-4b1e-9d0e-3f2b1c7e9a10',
+    resourceVersion: '1200',
+    creationTimestamp: '2026-01-10T08:00:00Z',
+    labels: { 'linkerd.io/control-plane-component': 'controller' },
+  },
+  data: {
+    values: [
+      'linkerdVersion: edge-25.9.1',
+      'proxy:',
+      `  defaultInboundPolicy: ${defaultInboundPolicy}`,
+    ].join('\n'),
+  },
+});
+
+/** Declares container ports on the app container of every pod and pod template. */
+function withPorts(
+  objects: KubeObject[],
+  ports: Array<Record<string, unknown>>,
+): KubeObject[] {
+  const addTo = (spec: unknown) => {
+    const containers = (spec as { containers: Array<Record<string, unknown>> })
+      .containers;
+    return {
+      ...(spec as object),
+      containers: containers.map((c, i) => (i === 0 ? { ...c, ports } : c)),
+    };
+  };
+  return objects.map(o => {
+    if (o.kind === 'Pod') return { ...o, spec: addTo(o.spec) };
+    if (o.kind !== 'Deployment') return o;
+    const spec = o.spec as { template: { spec: unknown } };
+    return {
+      ...o,
+      spec: {
+        ...spec,
+        template: { ...spec.template, spec: addTo(spec.template.spec) },
+      },
+    };
+  });
+}
+
 const l7Rule = { to: [{ operation: { methods: ['GET'], paths: ['/api/*'] } }] };
 
 function evaluate(objects: KubeObject[], series: Partial<MetricSeries> = {}) {
@@ -313,17 +361,110 @@ describe('security.authorization', () => {
       summary: ['shop/checkout-any authorize any client'],
     },
     {
-      what: 'Linkerd: no policy under the all-unauthenticated default',
+      // Nobody chose anything for this workload: the same gap as Istio's KIA1301.
+      what: "Linkerd: no policy selects it under Linkerd's built-in default",
       objects: linkerdApp(),
-      status: 'warn',
+      status: 'fail',
       summary: [
+        'no policy selects shop/checkout',
         'no AuthorizationPolicy or ServerAuthorization applies',
-        'all-unauthenticated (default) allows any client, even plaintext',
+        "all-unauthenticated (default) allows any client, even plaintext (Linkerd's install default)",
       ],
       remediation: [
         'kind: Server',
         'accessPolicy: audit',
         'kind: AuthorizationPolicy',
+      ],
+    },
+    ...(
+      [
+        'all-unauthenticated',
+        'all-authenticated',
+        'cluster-unauthenticated',
+        'cluster-authenticated',
+      ] as const
+    ).map(policy => ({
+      what: `Linkerd: no policy selects it, install-wide default ${policy}`,
+      objects: [...linkerdApp(), linkerdConfig(policy)],
+      status: 'fail' as CheckStatus,
+      summary: [
+        'no policy selects shop/checkout',
+        `default inbound policy ${policy} (cluster) allows`,
+        '(install-wide, linkerd-config)',
+      ],
+      remediation: ['kind: Server', 'kind: MeshTLSAuthentication'],
+    })),
+    {
+      what: 'Linkerd: all-unauthenticated chosen on the namespace, no Server',
+      objects: linkerdApp({
+        'config.linkerd.io/default-inbound-policy': 'all-unauthenticated',
+      }),
+      status: 'warn',
+      summary: [
+        'default inbound policy all-unauthenticated (namespace, chosen explicitly) allows any client, even plaintext',
+      ],
+      remediation: ['kind: Server', 'accessPolicy: audit'],
+    },
+    {
+      // Stricter than an explicit all-unauthenticated, so never judged worse.
+      what: 'Linkerd: all-authenticated chosen on the workload, no Server',
+      objects: [
+        namespace('shop', {
+          annotations: { 'linkerd.io/inject': 'enabled' },
+        }),
+        ...deploymentWithPods('checkout', 'shop', {
+          pods: 1,
+          meshedPods: 1,
+          proxy: linkerdProxy(),
+          podAnnotations: {
+            'config.linkerd.io/default-inbound-policy': 'all-authenticated',
+          },
+        }),
+      ],
+      status: 'warn',
+      summary: [
+        'all-authenticated (workload, chosen explicitly) allows any meshed client',
+      ],
+    },
+    {
+      what: 'Linkerd: a Server that lets everyone in, nothing authorizing',
+      objects: [
+        ...linkerdApp(),
+        linkerdServer(
+          'checkout-http',
+          'shop',
+          APP,
+          8080,
+          'all-unauthenticated',
+        ),
+      ],
+      status: 'warn',
+      summary: [
+        'Server shop/checkout-http (accessPolicy all-unauthenticated) lets in any client, even plaintext',
+      ],
+    },
+    {
+      what: 'Linkerd: identity policy on one port, another port left to the default',
+      objects: withPorts(
+        [
+          ...linkerdApp(),
+          linkerdServer('checkout-http', 'shop', APP, 'http'),
+          meshTLSAuthentication('web', 'shop', [
+            'web.shop.serviceaccount.identity.linkerd.cluster.local',
+          ]),
+          linkerdAuthorizationPolicy('checkout-web', 'shop', 'checkout-http', [
+            { kind: 'MeshTLSAuthentication', name: 'web' },
+          ]),
+        ],
+        [
+          { name: 'http', containerPort: 8080, protocol: 'TCP' },
+          { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+        ],
+      ),
+      status: 'pass',
+      summary: [
+        'authorize named mesh identities',
+        'port(s) metrics/9090 have no Server, so the default inbound policy all-unauthenticated applies there',
       ],
     },
     {

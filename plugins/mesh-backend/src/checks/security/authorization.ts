@@ -1,3 +1,36 @@
+/**
+ * `security.authorization`: is the workload's inbound traffic authorized by policy,
+ * enforced, and naming who may call? Per meshed workload, the worst verdict wins.
+ *
+ * Istio (sidecar and ambient), over the AuthorizationPolicies that apply (mesh,
+ * namespace, selector; targetRefs only through a waypoint):
+ * - none applies: `fail` (KIA1301);
+ * - ambient, an L7 field with no waypoint: `fail` (KIA0109/0110), it never applies;
+ *   with a waypoint but bound by selector: `warn`;
+ * - an enforced ALLOW with `rules: [{}]`: `warn` (allow-all);
+ * - an enforced ALLOW naming principals/namespaces/request principals, or CUSTOM: `pass`;
+ * - only dry-run (`istio.io/dry-run`) or AUDIT: `warn`, "flip to enforce", with Envoy's
+ *   `shadow_denied` count; ALLOW naming no caller, or DENY only: `warn`.
+ *
+ * Linkerd, where a port with no Server falls to the default inbound policy
+ * (`config.linkerd.io/default-inbound-policy`: workload, then namespace annotation, then
+ * linkerd-config, then the built-in all-unauthenticated):
+ * - audit default or a Server with accessPolicy audit: `warn`, "flip to enforce", with
+ *   `inbound_*_authz_deny_total`;
+ * - an AuthorizationPolicy/ServerAuthorization admitting any client (unauthenticated, a
+ *   network, identity "*"): `warn`; one naming mesh identities: `pass` (ports with no
+ *   Server are named in the summary and evidence);
+ * - Servers that all deny, or a `deny` default with no Server: `pass` (default deny);
+ * - "no policy selects the workload" (`fail`): no Server selects its pods, nothing
+ *   authorizes it, and the default inbound policy is an allow-all one
+ *   (all-/cluster-, un-/authenticated) INHERITED from the install (linkerd-config or
+ *   Linkerd's built-in default). Nobody decided anything for this workload: the
+ *   same gap as Istio's KIA1301;
+ * - the same allow-all default CHOSEN for this workload or its namespace (annotation), or
+ *   a Server whose accessPolicy allows all: `warn`, as the issue's "an
+ *   `all-unauthenticated` default: warn". An explicit all-authenticated is never judged
+ *   worse than an explicit all-unauthenticated.
+ */
 import { CHECK_DEFINITIONS } from '@mesh-readiness/plugin-mesh-common';
 import {
   AppliedAuthorizationPolicy,
@@ -434,6 +467,39 @@ const LINKERD_OPEN_DEFAULTS = [
   'cluster-unauthenticated',
 ];
 
+/** Default inbound policies that let in every client of some kind. */
+const LINKERD_ALLOW_ALL_DEFAULTS = [
+  ...LINKERD_OPEN_DEFAULTS,
+  'all-authenticated',
+  'cluster-authenticated',
+];
+
+/** Who a default inbound policy or a Server's accessPolicy lets in. */
+function admits(policy: string): string {
+  if (LINKERD_OPEN_DEFAULTS.includes(policy))
+    return 'any client, even plaintext';
+  if (LINKERD_ALLOW_ALL_DEFAULTS.includes(policy)) return 'any meshed client';
+  return `the clients '${policy}' allows`;
+}
+
+/** The workload's declared container ports that no selecting Server covers. */
+function portsWithoutServer(w: EntityWorkload): string[] {
+  const containers =
+    w.workload.pods[0]?.containers ?? w.workload.templateContainers;
+  const servers = w.mesh.linkerd.servers;
+  return containers
+    .flatMap(c => c.ports)
+    .filter(
+      p =>
+        !servers.some(
+          s =>
+            s.port === p.containerPort ||
+            (p.name !== undefined && s.port === p.name),
+        ),
+    )
+    .map(p => (p.name ? `${p.name}/${p.containerPort}` : `${p.containerPort}`));
+}
+
 function judgeLinkerd(
   ctx: EntityContext,
   w: EntityWorkload,
@@ -493,6 +559,17 @@ function judgeLinkerd(
     })),
     serverAuthorizations: l.serverAuthorizations.map(s => nsRef(s.ref)),
   };
+  const uncovered = l.servers.length > 0 ? portsWithoutServer(w) : [];
+  if (uncovered.length > 0) evidence.portsWithoutServer = uncovered;
+  // A port no Server covers falls back to the default inbound policy.
+  const uncoveredNote =
+    uncovered.length > 0 && dip.policy !== 'deny'
+      ? `; port(s) ${uncovered.join(
+          ', ',
+        )} have no Server, so the default inbound policy ${
+          dip.policy
+        } applies there`
+      : '';
   if (dip.policy === 'audit' || auditServers.length > 0) {
     const denied = wouldBeDenied(ctx, w, 'linkerd');
     evidence.wouldBeDenied = denied;
@@ -557,7 +634,7 @@ function judgeLinkerd(
         ', ',
       )} authorize named mesh identities; default inbound policy ${
         dip.policy
-      }.`,
+      }${uncoveredNote}.`,
       evidence,
     };
   }
@@ -579,18 +656,51 @@ function judgeLinkerd(
       evidence,
     };
   }
-  const open = LINKERD_OPEN_DEFAULTS.includes(dip.policy)
-    ? 'any client, even plaintext'
-    : 'any meshed client';
+  const open = admits(dip.policy);
+  const remediation = `Start with the Server in audit, check inbound_http_authz_deny_total, then remove accessPolicy: audit:\n${linkerdPolicyYaml(
+    w,
+    true,
+  )}`;
+  const inherited = dip.source === 'cluster' || dip.source === 'default';
+  if (
+    l.servers.length === 0 &&
+    inherited &&
+    LINKERD_ALLOW_ALL_DEFAULTS.includes(dip.policy)
+  ) {
+    return {
+      workload: label,
+      status: 'fail',
+      summary: `${head}: no policy selects ${namespace}/${name}: no Server selects its pods and no AuthorizationPolicy or ServerAuthorization applies; the default inbound policy ${
+        dip.policy
+      } (${dip.source}) allows ${open}${
+        dip.source === 'default'
+          ? " (Linkerd's install default)"
+          : ' (install-wide, linkerd-config)'
+      }.`,
+      evidence,
+      remediation,
+    };
+  }
+  const openServers = l.servers.filter(s => s.accessPolicy !== 'deny');
+  const what =
+    openServers.length > 0
+      ? openServers
+          .map(
+            s =>
+              `Server ${nsRef(s.ref)} (accessPolicy ${
+                s.accessPolicy
+              }) lets in ${admits(s.accessPolicy)}`,
+          )
+          .join('; ')
+      : `the default inbound policy ${dip.policy} (${dip.source}${
+          inherited ? '' : ', chosen explicitly'
+        }) allows ${open}`;
   return {
     workload: label,
     status: 'warn',
-    summary: `${head}: no AuthorizationPolicy or ServerAuthorization applies; the default inbound policy ${dip.policy} (${dip.source}) allows ${open}.`,
+    summary: `${head}: no AuthorizationPolicy or ServerAuthorization applies; ${what}${uncoveredNote}.`,
     evidence,
-    remediation: `Start with the Server in audit, check inbound_http_authz_deny_total, then remove accessPolicy: audit:\n${linkerdPolicyYaml(
-      w,
-      true,
-    )}`,
+    remediation,
   };
 }
 

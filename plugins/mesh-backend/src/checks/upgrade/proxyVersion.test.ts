@@ -9,6 +9,7 @@ import {
   deploymentWithPods,
   istioProxy,
   linkerdProxy,
+  metrics,
   namespace,
   snapshot,
 } from '../../__testUtils__/fixtures';
@@ -17,10 +18,27 @@ import { proxyVersionCheck } from './proxyVersion';
 const SHOP = namespace('shop', { labels: { 'istio-injection': 'enabled' } });
 const DIGEST = 'sha256:0123456789abcdef0123456789abcdef';
 
-const evaluate = (objects: KubeObject[]) =>
-  proxyVersionCheck.evaluate(contextFor([snapshot('prod', objects)]));
+const evaluate = (objects: KubeObject[], builds?: ProxyBuilds) =>
+  proxyVersionCheck.evaluate(
+    contextFor([
+      snapshot(
+        'prod',
+        objects,
+        builds
+          ? { metrics: metrics({}, '5m', { istioProxyBuild: builds }) }
+          : {},
+      ),
+    ]),
+  );
 
-const waypoint: KubeObject[] = [
+/** `istio_build{component="proxy"}` tags by namespace and pod, as Prometheus answers. */
+type ProxyBuilds = Record<string, Record<string, string[]>>;
+const PINNED = istioProxy('x', {
+  image: `docker.io/istio/proxyv2@sha256:${'ab'.repeat(32)}`,
+});
+const POD = 'checkout-5c4b3a2f1-p0';
+
+const waypointWith = (proxy: ReturnType<typeof istioProxy>): KubeObject[] => [
   {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'Gateway',
@@ -35,18 +53,75 @@ const waypoint: KubeObject[] = [
     templateLabels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' },
     pods: 1,
     meshedPods: 1,
-    proxy: istioProxy('1.24.0'),
+    proxy,
   }),
 ];
+const waypoint = waypointWith(istioProxy('1.24.0'));
 const AMBIENT = { 'ambient.istio.io/redirection': 'enabled' };
+
+const AMBIENT_WAYPOINT_NS = namespace('shop', {
+  labels: {
+    'istio.io/dataplane-mode': 'ambient',
+    'istio.io/use-waypoint': 'waypoint',
+  },
+});
 
 const cases: Array<{
   name: string;
   objects: KubeObject[];
+  builds?: ProxyBuilds;
   status: string;
   summary: string;
   remediation?: string;
 }> = [
+  {
+    name: 'digest-pinned proxy, istio_build says one minor behind',
+    objects: [SHOP, ...istiod(), ...appWithProxies('shop', [PINNED])],
+    builds: { shop: { [POD]: ['1.26.2'] } },
+    status: 'pass',
+    summary: 'proxy 1.26.2 is 1 minor version behind control plane 1.27.1',
+  },
+  {
+    name: 'digest-pinned proxy, istio_build says two minors behind',
+    objects: [SHOP, ...istiod(), ...appWithProxies('shop', [PINNED])],
+    builds: { shop: { [POD]: ['1.25.0'] } },
+    status: 'fail',
+    summary: 'proxy 1.25.0 is 2 minor versions behind',
+    remediation: 'kubectl rollout restart deployment/checkout -n shop',
+  },
+  {
+    name: 'digest-pinned proxy, no istio_build series for its pod',
+    objects: [SHOP, ...istiod(), ...appWithProxies('shop', [PINNED])],
+    builds: { shop: { 'other-pod': ['1.27.1'] } },
+    status: 'unknown',
+    summary: `pinned by digest (docker.io/istio/proxyv2@sha256:${'ab'.repeat(
+      32,
+    )}), so it names no version, and Prometheus has no istio_build{component="proxy"} series for pod shop/${POD}`,
+  },
+  {
+    name: 'digest-pinned waypoint, istio_build of the waypoint pod',
+    objects: [
+      AMBIENT_WAYPOINT_NS,
+      ...istiod(),
+      ...waypointWith(PINNED),
+      ...appWithProxies('shop', [undefined], { annotations: [AMBIENT] }),
+    ],
+    builds: { shop: { 'waypoint-6b7f9c8d5-p0': ['1.27.1'] } },
+    status: 'pass',
+    summary:
+      "waypoint shop/waypoint (serving prod/shop/deployment/checkout): proxy 1.27.1 matches control plane 1.27.1 (only the waypoint's proxy was compared with istiod",
+  },
+  {
+    name: 'ambient workload naming a waypoint Gateway that does not exist',
+    objects: [
+      AMBIENT_WAYPOINT_NS,
+      ...istiod(),
+      ...appWithProxies('shop', [undefined], { annotations: [AMBIENT] }),
+    ],
+    status: 'unknown',
+    summary:
+      'the Gateway shop/waypoint that istio.io/use-waypoint names (on the namespace) was not found',
+  },
   {
     name: 'Istio proxy one minor behind istiod',
     objects: [
@@ -230,7 +305,7 @@ const cases: Array<{
     ],
     status: 'fail',
     summary:
-      'via waypoint shop/waypoint: proxy 1.24.0 is 3 minor versions behind',
+      "waypoint shop/waypoint (serving prod/shop/deployment/checkout): proxy 1.24.0 is 3 minor versions behind control plane 1.27.1 (at most 1 is supported) (1 of 1 pod(s): waypoint-6b7f9c8d5-p0) (only the waypoint's proxy was compared with istiod: prod/shop/deployment/checkout's own pods run no proxy, and ztunnel is a node-level DaemonSet that is not compared here)",
     remediation: 'kubectl rollout restart deployment/waypoint -n shop',
   },
   {
@@ -244,8 +319,8 @@ const cases: Array<{
 describe('upgrade.proxy-version', () => {
   it.each(cases)(
     '$name → $status',
-    ({ objects, status, summary, remediation }) => {
-      const out = evaluate(objects);
+    ({ objects, builds, status, summary, remediation }) => {
+      const out = evaluate(objects, builds);
       expect({ status: out.status, summary: out.summary }).toEqual({
         status,
         summary: expect.stringContaining(summary),
@@ -278,6 +353,47 @@ describe('upgrade.proxy-version', () => {
             },
             { pod: 'checkout-5c4b3a2f1-p1', version: '1.27.1', status: 'pass' },
           ],
+        },
+      ],
+    });
+  });
+
+  it('says where a version read from istio_build came from', () => {
+    const out = evaluate(
+      [SHOP, ...istiod(), ...appWithProxies('shop', [PINNED])],
+      { shop: { [POD]: ['1.27.1'] } },
+    );
+    expect(out.evidence).toMatchObject({
+      workloads: [
+        {
+          pods: [
+            {
+              pod: POD,
+              version: '1.27.1',
+              versionFrom: 'istio_build{component="proxy"} (Prometheus)',
+              status: 'pass',
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('names the waypoint it compared for an ambient workload', () => {
+    const out = evaluate([
+      AMBIENT_WAYPOINT_NS,
+      ...istiod(),
+      ...waypoint,
+      ...appWithProxies('shop', [undefined], { annotations: [AMBIENT] }),
+    ]);
+    expect(out.evidence).toMatchObject({
+      workloads: [
+        {
+          workload:
+            'waypoint shop/waypoint (serving prod/shop/deployment/checkout)',
+          waypoint: 'shop/waypoint',
+          compared: 'the waypoint proxy against istiod (ztunnel not compared)',
+          stalePods: ['waypoint-6b7f9c8d5-p0'],
         },
       ],
     });

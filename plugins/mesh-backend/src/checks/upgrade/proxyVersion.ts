@@ -3,6 +3,14 @@
  * that serves it (istiod of the pod's revision, or the Linkerd control plane), by the
  * skew rules in ./versions.ts. Mixed versions inside one workload are `warn` (a rollout
  * left half done, IST0158); unsupported skew is `fail`.
+ *
+ * A proxy's version comes from its image tag (Linkerd: `linkerd.io/proxy-version`
+ * first); when the tag names no release (an image pinned by digest), an Istio proxy's
+ * own `istio_build{component="proxy"}` tag from Prometheus says what it runs.
+ *
+ * Ambient pods run no proxy: with a waypoint, the waypoint's proxy is what is compared
+ * (and said so); ztunnel is a node-level DaemonSet upgraded with the control plane, and
+ * is not compared here.
  */
 import { CHECK_DEFINITIONS } from '@mesh-readiness/plugin-mesh-common';
 import {
@@ -44,6 +52,8 @@ type Status = CheckOutcome['status'];
 interface PodVerdict {
   pod: string;
   version?: string;
+  /** Where the version was read, when not from the image or the pod's annotation. */
+  versionFrom?: string;
   image?: string;
   revision?: string;
   controlPlane?: string;
@@ -55,6 +65,8 @@ interface PodVerdict {
 interface Finding {
   workload: string;
   dataPlane: string;
+  /** The waypoint (`namespace/name`) whose proxy stands for an ambient workload. */
+  waypoint?: string;
   status: Status;
   /** One clause for the summary. */
   message: string;
@@ -90,16 +102,79 @@ function proxyVersionText(proxy: ProxyInfo): string | undefined {
   return proxy.version ?? imageTagOf(proxy.image);
 }
 
-function unknownProxyReason(proxy: ProxyInfo): string {
+function unknownProxyReason(proxy: ProxyInfo, build?: BuildLookup): string {
+  let reason: string;
   if (digestOnly(proxy.image)) {
-    return `the ${proxy.container} image is pinned by digest (${proxy.image}), so it names no version`;
+    reason = `the ${proxy.container} image is pinned by digest (${proxy.image}), so it names no version`;
+  } else {
+    const text = proxyVersionText(proxy);
+    reason = text
+      ? `the ${proxy.container} version '${text}' is not a release number`
+      : `the ${proxy.container} container names no version (image ${
+          proxy.image ?? 'unset'
+        })`;
   }
+  return build ? `${reason}, and ${build.missing}` : reason;
+}
+
+/** What Prometheus's `istio_build{component="proxy"}` says one pod's proxy runs. */
+interface BuildLookup {
+  tags: string[];
+  /** Why there is no usable tag, as the end of a sentence. */
+  missing: string;
+}
+
+function buildLookup(
+  ctx: EntityContext,
+  w: EntityWorkload,
+  pod: PodFacts | undefined,
+): BuildLookup | undefined {
+  if (!pod) return undefined;
+  const metrics = ctx.metricsFor(w);
+  if (!metrics) {
+    return {
+      tags: [],
+      missing: `there is no Prometheus for cluster '${w.cluster}' to read istio_build from`,
+    };
+  }
+  const tags =
+    metrics.series.istioProxyBuild?.[pod.namespace]?.[pod.name] ?? [];
+  const metric = `istio_build{component="proxy"}`;
+  return {
+    tags,
+    missing:
+      tags.length === 0
+        ? `Prometheus has no ${metric} series for pod ${pod.namespace}/${pod.name}`
+        : `its ${metric} tag${tags.length > 1 ? 's' : ''} (${tags.join(
+            ', ',
+          )}) name${tags.length > 1 ? '' : 's'} no single release`,
+  };
+}
+
+/**
+ * The proxy's version: the image tag (or annotation) when it names a release, else the
+ * one release the running proxy reports in `istio_build`.
+ */
+function resolveVersion(
+  proxy: ProxyInfo,
+  build: BuildLookup | undefined,
+): { text?: string; version?: MeshVersion; from?: string } {
   const text = proxyVersionText(proxy);
-  return text
-    ? `the ${proxy.container} version '${text}' is not a release number`
-    : `the ${proxy.container} container names no version (image ${
-        proxy.image ?? 'unset'
-      })`;
+  const version = parseVersion(text);
+  if (version) return { text, version };
+  const parsed = (build?.tags ?? []).map(t => ({ t, v: parseVersion(t) }));
+  const releases = parsed.filter(x => x.v);
+  if (
+    releases.length > 0 &&
+    releases.every(x => sameRelease(x.v!, releases[0].v!))
+  ) {
+    return {
+      text: releases[0].t,
+      version: releases[0].v,
+      from: 'istio_build{component="proxy"} (Prometheus)',
+    };
+  }
+  return { ...(text ? { text } : {}) };
 }
 
 interface Judged {
@@ -109,6 +184,7 @@ interface Judged {
 }
 
 function judgeIstio(
+  ctx: EntityContext,
   name: string,
   proxy: ProxyInfo,
   w: EntityWorkload,
@@ -118,20 +194,27 @@ function judgeIstio(
 ): Judged {
   const { revision, via } = istioRevisionOf(w, revisionSource);
   const cp = istiodFor(controlPlanesOf(snapshot), revision);
-  const versionText = proxyVersionText(proxy);
+  const build = parseVersion(proxyVersionText(proxy))
+    ? undefined
+    : buildLookup(ctx, w, pod);
+  const {
+    text: versionText,
+    version,
+    from: versionFrom,
+  } = resolveVersion(proxy, build);
   const base = {
     pod: name,
     ...(versionText ? { version: versionText } : {}),
+    ...(versionFrom ? { versionFrom } : {}),
     ...(proxy.image ? { image: proxy.image } : {}),
     revision: `${revision} (${via})`,
   };
-  const version = parseVersion(versionText);
   if (!version) {
     return {
       verdict: {
         ...base,
         status: 'unknown',
-        reason: unknownProxyReason(proxy),
+        reason: unknownProxyReason(proxy, build),
       },
     };
   }
@@ -313,6 +396,7 @@ function distinctVersions(judged: Judged[]): MeshVersion[] {
 
 /** Judges the proxies of `target` (the workload itself, or its waypoint). */
 function judgeProxies(
+  ctx: EntityContext,
   w: EntityWorkload,
   target: WorkloadFacts,
   snapshot: ClusterSnapshot | undefined,
@@ -332,6 +416,7 @@ function judgeProxies(
     e.proxy.provider === 'linkerd'
       ? judgeLinkerd(e.name, e.proxy, w, snapshot)
       : judgeIstio(
+          ctx,
           e.name,
           e.proxy,
           isWaypoint ? { ...w, workload: target } : w,
@@ -394,6 +479,7 @@ const AMBIENT_NA =
   'ambient pods run no proxy of their own: ztunnel is a node-level DaemonSet upgraded with the control plane, and no waypoint serves this workload';
 
 function ambientFinding(
+  ctx: EntityContext,
   w: EntityWorkload,
   snapshot: ClusterSnapshot | undefined,
 ): Finding {
@@ -409,32 +495,51 @@ function ambientFinding(
       stalePods: [],
     };
   }
-  const findings = waypoints.map(wp => {
+  // Only the waypoint runs an Envoy for this workload: say that it is what was compared.
+  const compared = `only the waypoint's proxy was compared with istiod: ${label}'s own pods run no proxy, and ztunnel is a node-level DaemonSet that is not compared here`;
+  const findings = waypoints.map((wp): Finding => {
     const gw = wp.gateway;
+    const wpLabel = `waypoint ${gw.namespace}/${gw.name} (serving ${label})`;
+    const base = {
+      workload: wpLabel,
+      dataPlane: 'istio ambient (waypoint)',
+      waypoint: `${gw.namespace}/${gw.name}`,
+      pods: [],
+      stalePods: [],
+    };
+    if (!wp.gatewayFound) {
+      return {
+        ...base,
+        status: 'unknown',
+        message: `${wpLabel}: the Gateway ${gw.namespace}/${gw.name} that istio.io/use-waypoint names (on the ${wp.via}) was not found, so there is no waypoint proxy to compare`,
+      };
+    }
     const deployment = snapshot?.kubernetes.data?.workloads.find(
       x => x.namespace === gw.namespace && x.name === gw.name,
     );
-    const wpLabel = `${label} via waypoint ${gw.namespace}/${gw.name}`;
     if (
       !deployment ||
       (!deployment.pods.some(p => p.proxy) && !deployment.templateProxy)
     ) {
       return {
-        workload: wpLabel,
-        dataPlane: 'istio ambient (waypoint)',
-        status: 'unknown' as Status,
+        ...base,
+        status: 'unknown',
         message: `${wpLabel}: the waypoint's Deployment or pods were not collected, so its proxy version is unknown`,
-        pods: [],
-        stalePods: [],
       };
     }
-    return judgeProxies(
+    const f = judgeProxies(
+      ctx,
       w,
       deployment,
       snapshot,
       wpLabel,
       'istio ambient (waypoint)',
     );
+    return {
+      ...f,
+      waypoint: base.waypoint,
+      message: `${f.message} (${compared})`,
+    };
   });
   return findings.reduce((a, b) =>
     worse(a.status, b.status) === a.status ? a : b,
@@ -453,6 +558,7 @@ function evaluate(ctx: EntityContext): CheckOutcome {
       const provider = meshings.find(m => m.dataPlane === 'sidecar')?.provider;
       findings.push(
         judgeProxies(
+          ctx,
           w,
           w.workload,
           snapshot,
@@ -461,7 +567,7 @@ function evaluate(ctx: EntityContext): CheckOutcome {
         ),
       );
     } else if (meshings.some(m => m.dataPlane === 'ambient')) {
-      findings.push(ambientFinding(w, snapshot));
+      findings.push(ambientFinding(ctx, w, snapshot));
     } else {
       // Meshed by intent only (no pod yet, no proxy in the template).
       findings.push({
@@ -492,6 +598,13 @@ function evaluate(ctx: EntityContext): CheckOutcome {
     workloads: findings.map(f => ({
       workload: f.workload,
       dataPlane: f.dataPlane,
+      ...(f.waypoint
+        ? {
+            waypoint: f.waypoint,
+            compared:
+              'the waypoint proxy against istiod (ztunnel not compared)',
+          }
+        : {}),
       status: f.status,
       pods: f.pods,
       ...(f.stalePods.length > 0 ? { stalePods: f.stalePods } : {}),

@@ -11,6 +11,7 @@ import {
   checkoutApp,
   run,
   serviceObject,
+  virtualServiceObject,
 } from '../../__testUtils__/workloadChecks';
 import { protocolsCheck } from './protocols';
 
@@ -20,6 +21,34 @@ const svc = (
   annotations?: Record<string, string>,
 ) => serviceObject('checkout', 'shop', SEL, ports, annotations);
 const HTTP = { name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' };
+
+/** A Gateway API HTTPRoute on Service `parent` whose second rule matches `Upgrade: websocket`. */
+const upgradeRoute = (name: string, parent: string): KubeObject => ({
+  apiVersion: 'gateway.networking.k8s.io/v1',
+  kind: 'HTTPRoute',
+  metadata: {
+    name,
+    namespace: 'shop',
+    uid: `uid-${name}`,
+    resourceVersion: '4711',
+    creationTimestamp: '2026-02-20T12:00:00Z',
+  },
+  spec: {
+    parentRefs: [{ group: 'core', kind: 'Service', name: parent, port: 80 }],
+    rules: [
+      {
+        matches: [{ path: { type: 'PathPrefix', value: '/api' } }],
+        backendRefs: [{ name: parent, port: 80 }],
+      },
+      {
+        matches: [
+          { headers: [{ name: 'Upgrade', type: 'Exact', value: 'websocket' }] },
+        ],
+        backendRefs: [{ name: parent, port: 80 }],
+      },
+    ],
+  },
+});
 
 const streams: MetricsData = metrics({
   'shop/checkout': traffic({
@@ -119,6 +148,61 @@ describe('workload.protocols', () => {
       summary:
         '10.0% of inbound requests to prod/shop/deployment/checkout last over 60 s',
       remediation: 'timeout: 0s',
+    },
+    {
+      what: 'Istio: a VirtualService route for websocket upgrades',
+      objects: [
+        ...checkoutApp('istio'),
+        svc([HTTP]),
+        virtualServiceObject('checkout', 'shop', 'checkout', [
+          {
+            name: 'live',
+            match: [{ headers: { upgrade: { exact: 'websocket' } } }],
+            route: [{ destination: { host: 'checkout' } }],
+          },
+          { route: [{ destination: { host: 'checkout' } }] },
+        ]),
+      ],
+      status: 'warn',
+      summary:
+        'VirtualService shop/checkout route live matches header Upgrade: websocket for checkout.shop.svc.cluster.local',
+      remediation: 'istio_tcp_connections_opened_total',
+    },
+    {
+      what: 'Istio: a VirtualService with header routes but no upgrade',
+      objects: [
+        ...checkoutApp('istio'),
+        svc([HTTP]),
+        virtualServiceObject('checkout', 'shop', 'checkout', [
+          {
+            match: [{ headers: { 'end-user': { exact: 'jason' } } }],
+            route: [{ destination: { host: 'checkout' } }],
+          },
+        ]),
+      ],
+      status: 'pass',
+      summary: 'no long-lived streams seen',
+    },
+    {
+      what: 'Linkerd: an HTTPRoute on its Service matching Upgrade',
+      objects: [
+        ...checkoutApp('linkerd'),
+        svc([HTTP]),
+        upgradeRoute('checkout-live', 'checkout'),
+      ],
+      status: 'warn',
+      summary:
+        'HTTPRoute shop/checkout-live matches header Upgrade: websocket for Service shop/checkout',
+    },
+    {
+      what: "Linkerd: an Upgrade HTTPRoute on another workload's Service",
+      objects: [
+        ...checkoutApp('linkerd'),
+        svc([HTTP]),
+        upgradeRoute('chat-live', 'chat'),
+      ],
+      status: 'pass',
+      summary: 'no long-lived streams seen',
     },
     {
       what: 'Istio: a few requests past a minute are timeouts, not streams',

@@ -12,10 +12,14 @@
  *   with no declaration: `warn`;
  * - a port with no protocol prefix and no `appProtocol` (IST0118; Istio only, Linkerd
  *   detects protocols itself): `warn`;
- * - long-lived streams: a port declared as websocket (`appProtocol: kubernetes.io/ws`),
- *   or inbound requests lasting over `LONG_STREAM_MS` in the latency histogram (Istio;
- *   Linkerd's histogram is time to first byte, so it cannot show them): `warn`, because
- *   request latency and success metrics mislead for streams.
+ * - long-lived streams: a port declared as websocket (`appProtocol: kubernetes.io/ws`
+ *   or `wss`, or a `ws-`/`websocket-` port name), a route that matches the `Upgrade`
+ *   header (an Istio VirtualService `http[].match[].headers.upgrade`, or a Gateway API /
+ *   Linkerd HTTPRoute `matches[].headers[]` named `Upgrade`, whose parent is one of the
+ *   workload's Services or Servers), or inbound requests lasting over `LONG_STREAM_MS`
+ *   in the latency histogram (Istio; Linkerd's histogram is time to first byte, so it
+ *   cannot show them): `warn`, because request latency and success metrics mislead for
+ *   streams.
  * Istio ambient without a waypoint is `not-applicable`: ztunnel carries every port as
  * opaque TCP and sniffs nothing.
  */
@@ -43,7 +47,12 @@ import {
   portLabel,
   targetPortNumber,
 } from './ports';
-import { templatePatch, workloadRef, worstStatus } from './support';
+import {
+  clusterMeshFacts,
+  templatePatch,
+  workloadRef,
+  worstStatus,
+} from './support';
 
 /** Ports whose protocol has the server speak first (SMTP, submission, FTP, POP3, IMAP, MySQL, NATS). */
 const SERVER_FIRST_PORTS: Record<number, string> = {
@@ -208,6 +217,61 @@ function portFindings(
   return out;
 }
 
+/** Routes sending protocol upgrades (websockets) to the workload's Services or Servers. */
+function upgradeRouteFindings(
+  ctx: EntityContext,
+  w: EntityWorkload,
+): Finding[] {
+  const out: Finding[] = [];
+  const message = (route: string, value: string, target: string) =>
+    `${route} matches header Upgrade: ${value} for ${target}: upgraded connections (websockets) are long-lived, so request latency and success metrics mislead`;
+  for (const v of w.mesh.istio.virtualServices) {
+    v.routes.forEach((r, i) => {
+      if (r.protocol !== 'http' || r.upgradeHeader === undefined) return;
+      out.push({
+        status: 'warn',
+        code: 'long-lived',
+        message: message(
+          `VirtualService ${v.ref.namespace}/${v.ref.name} route ${
+            r.name ?? `#${i + 1}`
+          }`,
+          r.upgradeHeader,
+          v.hosts.join(', '),
+        ),
+        fix: STREAM_FIX,
+      });
+    });
+  }
+  const routes = clusterMeshFacts(ctx, w)?.linkerd.routes ?? [];
+  const servers = w.mesh.linkerd.servers;
+  for (const r of routes) {
+    if (r.upgradeHeader === undefined) continue;
+    const parent = r.parentRefs.find(
+      p =>
+        (p.kind === 'Service' &&
+          w.mesh.services.some(
+            s => s.name === p.name && s.namespace === p.namespace,
+          )) ||
+        (p.kind === 'Server' &&
+          servers.some(
+            s => s.ref.name === p.name && s.ref.namespace === p.namespace,
+          )),
+    );
+    if (!parent) continue;
+    out.push({
+      status: 'warn',
+      code: 'long-lived',
+      message: message(
+        `${r.ref.kind} ${r.ref.namespace}/${r.ref.name}`,
+        r.upgradeHeader,
+        `${parent.kind} ${parent.namespace}/${parent.name}`,
+      ),
+      fix: STREAM_FIX,
+    });
+  }
+  return out;
+}
+
 /** The rate of requests slower than `ms` in a cumulative histogram. */
 function slowerThan(
   buckets: LatencyBucket[],
@@ -329,6 +393,7 @@ function evaluate(ctx: EntityContext): CheckOutcome {
       ...w.mesh.services.flatMap(s =>
         s.ports.flatMap((p, i) => portFindings(w, meshing, s, p, i, sawGrpc)),
       ),
+      ...upgradeRouteFindings(ctx, w),
       ...streamFindings(ctx, w, meshing, evidence),
     ];
     judged.push({

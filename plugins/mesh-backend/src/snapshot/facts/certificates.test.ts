@@ -82,6 +82,44 @@ describe('meshCertificateFacts', () => {
     );
   });
 
+  it.each([
+    ['tls.crt (cert-manager)', 'tls.crt'],
+    ['crt.pem (linkerd install)', 'crt.pem'],
+  ])('reads the issuer certificate from %s', (_what, key) => {
+    const facts = meshCertificateFacts(
+      [],
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'linkerd-identity-issuer', namespace: 'linkerd' },
+          type: 'kubernetes.io/tls',
+          data: { [key]: Buffer.from(PEM).toString('base64') },
+        },
+      ],
+    );
+    expect(facts.map(f => [f.role, f.key, f.notAfter])).toEqual([
+      ['issuer', key, '2036-11-27T06:31:00.000Z'],
+    ]);
+  });
+
+  it('reports an issuer Secret without a certificate key', () => {
+    const facts = meshCertificateFacts(
+      [],
+      [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'linkerd-identity-issuer', namespace: 'linkerd' },
+          data: {},
+        },
+      ],
+    );
+    expect(facts.map(f => [f.role, f.problem])).toEqual([
+      ['issuer', 'the Secret has neither crt.pem nor tls.crt'],
+    ]);
+  });
+
   it('reports an unreadable value instead of throwing', () => {
     const facts = meshCertificateFacts([
       cm('istio-ca-root-cert', 'istio-system', { 'root-cert.pem': 'garbage' }),

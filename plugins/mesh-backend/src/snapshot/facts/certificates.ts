@@ -2,8 +2,8 @@
  * Mesh CA certificates from the objects the Kubernetes source collects: Linkerd's trust
  * anchors (`linkerd-identity-trust-roots` ConfigMap, `ca-bundle.crt`; older installs keep
  * them in `linkerd-config` as `identityTrustAnchorsPEM`), Linkerd's issuer (the
- * `linkerd-identity-issuer` Secret's `crt.pem`, only if Secrets are ever collected: they
- * are not by default, since reading Secrets widens the plugin's RBAC) and Istio's root
+ * `linkerd-identity-issuer` Secret's `crt.pem` or `tls.crt`: the sources read that one
+ * Secret by name, reduced to its certificate, when RBAC allows) and Istio's root
  * (`istio-ca-root-cert` ConfigMap, `root-cert.pem`, which istiod writes into every
  * namespace). X.509 parsing happens here, once per run, so checks only compare dates.
  */
@@ -98,15 +98,25 @@ export function meshCertificateFacts(
   for (const secret of secrets.filter(
     s => s.metadata.name === 'linkerd-identity-issuer',
   )) {
-    const encoded = dataKey(secret, 'crt.pem');
-    if (encoded === undefined) continue;
-    out.push(
-      ...pemCertificates(Buffer.from(encoded, 'base64').toString('utf8'), {
+    // `linkerd install` writes crt.pem; cert-manager's kubernetes.io/tls Secret tls.crt.
+    const key = ['crt.pem', 'tls.crt'].find(
+      k => dataKey(secret, k) !== undefined,
+    );
+    if (key === undefined) {
+      out.push({
         mesh: 'linkerd',
         role: 'issuer',
         source: refOf(secret),
         key: 'crt.pem',
-      }),
+        problem: 'the Secret has neither crt.pem nor tls.crt',
+      });
+      continue;
+    }
+    out.push(
+      ...pemCertificates(
+        Buffer.from(dataKey(secret, key)!, 'base64').toString('utf8'),
+        { mesh: 'linkerd', role: 'issuer', source: refOf(secret), key },
+      ),
     );
   }
   // istiod copies its root into every namespace; one copy per CA is enough.

@@ -81,6 +81,15 @@ function build(
     ...(w.replicas !== undefined ? { replicas: w.replicas } : {}),
     pods: w.pods.length,
     runningPods: w.pods.filter(p => p.phase === 'Running').length,
+    ...(w.pods.some(p => p.ready !== undefined)
+      ? {
+          readyPods: w.pods.filter(p => p.ready ?? p.phase === 'Running')
+            .length,
+        }
+      : {}),
+    ...(w.readyReplicas !== undefined
+      ? { readyReplicas: w.readyReplicas }
+      : {}),
     resources: main?.resources ?? { requests: {}, limits: {} },
     containers,
     ...(hpa

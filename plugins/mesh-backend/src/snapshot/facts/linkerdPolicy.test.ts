@@ -262,6 +262,41 @@ spec:
       },
     },
     {
+      name: 'HTTPRoute matching the Upgrade header (websockets)',
+      parse: linkerdRouteFacts,
+      yaml: `${meta('HTTPRoute', 'web-live', 'gateway.networking.k8s.io/v1')}
+spec:
+  parentRefs:
+  - group: core
+    kind: Service
+    name: web-svc
+    port: 80
+  rules:
+  - matches:
+    - path:
+        type: PathPrefix
+        value: /api
+  - matches:
+    - headers:
+      - name: Upgrade
+        type: Exact
+        value: websocket
+    backendRefs:
+    - name: web-svc
+      port: 80`,
+      want: {
+        parentRefs: [
+          {
+            group: 'core',
+            kind: 'Service',
+            name: 'web-svc',
+            namespace: 'emojivoto',
+          },
+        ],
+        upgradeHeader: 'websocket',
+      },
+    },
+    {
       name: 'EgressNetwork',
       parse: egressNetworkFacts,
       yaml: `${meta('EgressNetwork', 'all-egress-traffic')}

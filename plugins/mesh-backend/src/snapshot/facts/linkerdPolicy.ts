@@ -111,9 +111,26 @@ export function serverAuthorizationFacts(
   };
 }
 
-/** HTTPRoute / GRPCRoute (either API group): only the parents matter here. */
+/**
+ * The `Upgrade` header value a Gateway API route rule requires (`matches[].headers[]`,
+ * names case-insensitive), or `*` when it names the header without a value.
+ */
+function upgradeHeaderOf(rules: unknown): string | undefined {
+  for (const rule of asArray(rules)) {
+    for (const match of asArray(asRecord(rule).matches)) {
+      const header = asArray(asRecord(match).headers)
+        .map(asRecord)
+        .find(h => str(h.name)?.toLowerCase() === 'upgrade');
+      if (header) return str(header.value) ?? '*';
+    }
+  }
+  return undefined;
+}
+
+/** HTTPRoute / GRPCRoute (either API group): the parents, and an `Upgrade` match. */
 export function linkerdRouteFacts(obj: KubeObject): LinkerdRouteFacts {
   const ns = namespaceOf(obj);
+  const upgrade = upgradeHeaderOf(asRecord(obj.spec).rules);
   return {
     ref: refOf(obj),
     parentRefs: asArray(asRecord(obj.spec).parentRefs).flatMap(r => {
@@ -127,6 +144,7 @@ export function linkerdRouteFacts(obj: KubeObject): LinkerdRouteFacts {
     ...(Object.keys(obj.metadata.annotations ?? {}).length > 0
       ? { annotations: obj.metadata.annotations! }
       : {}),
+    ...(upgrade !== undefined ? { upgradeHeader: upgrade } : {}),
   };
 }
 

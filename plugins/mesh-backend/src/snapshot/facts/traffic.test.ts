@@ -242,6 +242,38 @@ spec:
     expect(noRetry.routes[1]).not.toHaveProperty('retries');
   });
 
+  it.each([
+    ['exact', 'exact: websocket', 'websocket'],
+    ['regex', "regex: '(?i)websocket'", '(?i)websocket'],
+    ['prefix', 'prefix: web', 'web'],
+  ])(
+    'keeps the upgrade header a route matches on (%s)',
+    (_kind, matcher, want) => {
+      const live = virtualServiceFacts(
+        object(`${head('VirtualService', 'live')}
+spec:
+  hosts: [live]
+  http:
+  - name: ws
+    match:
+    - uri:
+        prefix: /socket
+      headers:
+        upgrade:
+          ${matcher}
+    route:
+    - destination:
+        host: live
+  - name: rest
+    route:
+    - destination:
+        host: live`),
+      );
+      expect(live.routes[0].upgradeHeader).toBe(want);
+      expect(live.routes[1]).not.toHaveProperty('upgradeHeader');
+    },
+  );
+
   it('refuses a VirtualService without hosts', () => {
     expect(() =>
       virtualServiceFacts(

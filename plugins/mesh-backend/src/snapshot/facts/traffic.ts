@@ -110,6 +110,21 @@ function destinations(
   });
 }
 
+/**
+ * What an HTTP route's `match` entries require of the `upgrade` header: Istio header
+ * names are lower case, and the value is a StringMatch (exact, prefix or regex).
+ */
+function upgradeHeaderOf(match: unknown): string | undefined {
+  for (const m of asArray(match)) {
+    const headers = asRecord(asRecord(m).headers);
+    const key = Object.keys(headers).find(k => k.toLowerCase() === 'upgrade');
+    if (key === undefined) continue;
+    const sm = asRecord(headers[key]);
+    return str(sm.exact) ?? str(sm.prefix) ?? str(sm.regex) ?? '*';
+  }
+  return undefined;
+}
+
 function httpRoute(
   value: unknown,
   namespace: string,
@@ -122,6 +137,7 @@ function httpRoute(
   const attempts = num(retries.attempts);
   const perTryTimeout = str(retries.perTryTimeout);
   const retryOn = str(retries.retryOn);
+  const upgrade = upgradeHeaderOf(http.match);
   return {
     protocol: 'http',
     ...(name ? { name } : {}),
@@ -137,6 +153,7 @@ function httpRoute(
         }
       : {}),
     hasFault: Boolean(http.fault),
+    ...(upgrade !== undefined ? { upgradeHeader: upgrade } : {}),
   };
 }
 

@@ -9,6 +9,15 @@ import { KubernetesApiSource } from './KubernetesApiSource';
 import { meshResources } from './resources';
 import { ManifestsDirSource } from './ManifestsDirSource';
 import { KubeObject } from '@mesh-readiness/plugin-mesh-node';
+import {
+  contextFor,
+  deploymentWithPods,
+  linkerdProxy,
+  namespace,
+  snapshot,
+} from '../../__testUtils__/fixtures';
+import { certificatesCheck } from '../../checks/controlPlane/certificates';
+import { buildKubernetesFacts } from '../../snapshot/kubernetesFacts';
 
 type Fixture = Awaited<ReturnType<typeof startFixtureKubeApi>>;
 
@@ -42,6 +51,78 @@ const istioObjects: KubeObject[] = [
     spec: { egress: [{ hosts: ['./*', 'istio-system/*'] }] },
   },
 ];
+
+/** A CA certificate (CN=root.linkerd.cluster.local, valid until 2036-11-27). */
+const PEM = `-----BEGIN CERTIFICATE-----
+MIIBnzCCAUWgAwIBAgIUREhVSM7k3wqaXh3JC02nlp8RQdowCgYIKoZIzj0EAwIw
+JTEjMCEGA1UEAwwacm9vdC5saW5rZXJkLmNsdXN0ZXIubG9jYWwwHhcNMjYxMTMw
+MDYzMTAwWhcNMzYxMTI3MDYzMTAwWjAlMSMwIQYDVQQDDBpyb290LmxpbmtlcmQu
+Y2x1c3Rlci5sb2NhbDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKHNeX8Yookq
+A88qnsmpt2VMzQe5bcwCPYzsTjmFu4Dq0JY8uinP9bltUoBZ4Az3wI7aWgd8Fzva
+m4vyxtGYFDejUzBRMB0GA1UdDgQWBBRXAOYxyMYkm6ob1F2+9Pqm5wZ+6TAfBgNV
+HSMEGDAWgBRXAOYxyMYkm6ob1F2+9Pqm5wZ+6TAPBgNVHRMBAf8EBTADAQH/MAoG
+CCqGSM49BAMCA0gAMEUCIQCIL4YggtNS/BKlIVZh0pcc2UFuTJkggljfRHed5tVU
+GQIgWct1yo/50IFLt2jAQ1DpnQa4e6X/P3vd7sR6xvgNeRk=
+-----END CERTIFICATE-----
+`;
+const PRIVATE_KEY =
+  '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBfixturefixturefixturefixture\n-----END EC PRIVATE KEY-----\n';
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const linkerdTrustRoots: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: {
+    name: 'linkerd-identity-trust-roots',
+    namespace: 'linkerd',
+    uid: '5e0c1f7a-2d4b-4a8e-8f3c-1b2a3c4d5e6f',
+    resourceVersion: '88100',
+    creationTimestamp: '2026-01-10T08:00:00Z',
+  },
+  data: { 'ca-bundle.crt': PEM },
+};
+/** A meshed `checkout` in a Linkerd-injected namespace, for the certificates check. */
+const linkerdApp: KubeObject[] = [
+  namespace('shop', { annotations: { 'linkerd.io/inject': 'enabled' } }),
+  ...deploymentWithPods('checkout', 'shop', {
+    pods: 1,
+    meshedPods: 1,
+    proxy: linkerdProxy(),
+  }),
+];
+const ISSUER_PATH =
+  '/api/v1/namespaces/linkerd/secrets/linkerd-identity-issuer';
+
+/** A Secret as `kubectl get secret -o yaml` prints it, applied with `kubectl apply`. */
+function secret(
+  name: string,
+  ns: string,
+  data: Record<string, string>,
+): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name,
+      namespace: ns,
+      uid: `0d9c6a2e-5b1f-4c3e-9a7d-${name.length
+        .toString()
+        .padStart(12, '0')}`,
+      resourceVersion: '88231',
+      creationTimestamp: '2026-01-10T08:00:00Z',
+      labels: { 'linkerd.io/control-plane-ns': 'linkerd' },
+      annotations: {
+        // kubectl keeps the whole applied object here, private key included.
+        'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          data,
+        }),
+      },
+    },
+    type: 'Opaque',
+    data,
+  };
+}
 
 const key = (o: KubeObject) =>
   `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
@@ -113,13 +194,19 @@ describe('KubernetesApiSource against a fixture API server', () => {
     expect(result.objects.length).toBe(copies.length + istioObjects.length);
     expect(large.requests.length).toBe(small.requests.length);
     expect(result.requests).toBe(large.requests.length);
-    // One call per kind, plus one per older API version tried for CRDs that are absent.
+    // One call per kind, plus one per older API version tried for CRDs that are absent,
+    // plus the one GET of Linkerd's issuer Secret by name.
     expect(
       new Set(
         large.requests.map(r => r.replace(/\/v1(beta\d|alpha\d)?\//, '/')),
       ),
-    ).toHaveProperty('size', 29);
-    expect(large.requests.every(r => /[?&]limit=500/.test(r))).toBe(true);
+    ).toHaveProperty('size', 30);
+    const [byName, ...others] = [
+      ...large.requests.filter(r => r.includes('/secrets')),
+      ...large.requests.filter(r => !r.includes('/secrets')),
+    ];
+    expect(byName).toBe(ISSUER_PATH);
+    expect(others.every(r => /[?&]limit=500/.test(r))).toBe(true);
   });
 
   it('lists Jobs and CronJobs, so the pods of a CronJob resolve through their Job', async () => {
@@ -383,6 +470,121 @@ describe('KubernetesApiSource against a fixture API server', () => {
       expect(requests).toBe(expected(meshResources().length));
     },
   );
+
+  describe("Linkerd's issuer Secret", () => {
+    const issuer = secret('linkerd-identity-issuer', 'linkerd', {
+      'crt.pem': b64(PEM),
+      'key.pem': b64(PRIVATE_KEY),
+    });
+    const others = [
+      secret('linkerd-identity-token', 'linkerd', { token: b64('t0ken') }),
+      secret('db-password', 'shop', { password: b64('hunter2') }),
+    ];
+
+    it('GETs that one Secret by name and keeps only its certificate', async () => {
+      const fixture = await start({
+        objects: [...demoObjects, ...istioObjects, issuer, ...others],
+      });
+      const result = await new KubernetesApiSource({
+        kubeConfig: kubeConfig(fixture.url),
+      }).fetch();
+      // Never a list of Secrets: one GET, by name, in the Linkerd namespace.
+      expect(fixture.requests.filter(r => r.includes('/secrets'))).toEqual([
+        ISSUER_PATH,
+      ]);
+      const secrets = result.objects.filter(o => o.kind === 'Secret');
+      expect(secrets).toEqual([
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: {
+            name: 'linkerd-identity-issuer',
+            namespace: 'linkerd',
+            uid: issuer.metadata.uid,
+            resourceVersion: '88231',
+            creationTimestamp: '2026-01-10T08:00:00Z',
+            labels: { 'linkerd.io/control-plane-ns': 'linkerd' },
+          },
+          type: 'Opaque',
+          data: { 'crt.pem': b64(PEM) },
+        },
+      ]);
+      expect(JSON.stringify(result.objects)).not.toContain(b64(PRIVATE_KEY));
+      expect(result.problems).toEqual([]);
+      // The certificate reaches the facts the certificates check reads.
+      const facts = buildKubernetesFacts(result.objects, result);
+      expect(
+        (facts.mesh.certificates ?? [])
+          .filter(c => c.role === 'issuer')
+          .map(c => [c.source.name, c.key, c.notAfter]),
+      ).toEqual([
+        ['linkerd-identity-issuer', 'crt.pem', '2036-11-27T06:31:00.000Z'],
+      ]);
+    });
+
+    it('keeps tls.crt and drops tls.key of a cert-manager issuer Secret', async () => {
+      const tls = {
+        ...secret('linkerd-identity-issuer', 'linkerd', {
+          'tls.crt': b64(PEM),
+          'tls.key': b64(PRIVATE_KEY),
+          'ca.crt': b64(PEM),
+        }),
+        type: 'kubernetes.io/tls',
+      };
+      const fixture = await start({
+        objects: [...demoObjects, ...istioObjects, tls],
+      });
+      const result = await new KubernetesApiSource({
+        kubeConfig: kubeConfig(fixture.url),
+      }).fetch();
+      expect(
+        result.objects.filter(o => o.kind === 'Secret').map(o => o.data),
+      ).toEqual([{ 'tls.crt': b64(PEM) }]);
+    });
+
+    it('is absent, not a problem, where Linkerd keeps no issuer Secret', async () => {
+      const fixture = await start({
+        objects: [...demoObjects, ...istioObjects, ...others],
+      });
+      const result = await new KubernetesApiSource({
+        kubeConfig: kubeConfig(fixture.url),
+      }).fetch();
+      expect(result.absent).toContain('secrets');
+      expect(result.problems).toEqual([]);
+      expect(result.unavailable).toEqual([]);
+      expect(result.objects.some(o => o.kind === 'Secret')).toBe(false);
+    });
+
+    it('tolerates a 403: not readable, with the reason, the source still whole', async () => {
+      const fixture = await start({
+        objects: [issuer, linkerdTrustRoots, ...linkerdApp],
+        forbidden: ['secrets'],
+      });
+      const result = await new KubernetesApiSource({
+        kubeConfig: kubeConfig(fixture.url),
+      }).fetch();
+      expect(result.problems).toEqual([]);
+      expect(result.unavailable).toEqual([
+        expect.objectContaining({
+          kind: 'Secret',
+          resource: 'secrets',
+          reason: 'forbidden',
+          message: expect.stringContaining(
+            'the verb "get" on resource "secrets" with resourceNames ["linkerd-identity-issuer"] in namespace "linkerd"',
+          ),
+        }),
+      ]);
+      // The certificates check judges the trust anchor and says why the issuer is not read.
+      const facts = buildKubernetesFacts(result.objects, result);
+      const outcome = certificatesCheck.evaluate(
+        contextFor([snapshot('prod', [], { kubernetes: { data: facts } })]),
+      );
+      expect(outcome.status).not.toBe('unknown');
+      expect(JSON.stringify(outcome.evidence)).toContain(
+        'Secret linkerd-identity-issuer not readable (forbidden): forbidden: secrets \\"linkerd-identity-issuer\\" is forbidden',
+      );
+    });
+  });
 
   it('skips a malformed item and says where it was', async () => {
     const fixture = await start({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TimeSlices } from '../../lib/timeSlices';
 import { mapLimit } from '../limit';
 import { kubeGet } from './kubeHttp';
+import { certificateOnly } from './issuerSecret';
 import { meshResources, resourceName, ResourceSpec } from './resources';
 import {
   DEFAULT_RETRY,
@@ -153,7 +154,9 @@ export class KubernetesApiSource implements KubernetesSource {
         problems.push(...o.problems);
       } else if (o.state === 'absent') {
         absent.push(resourceName(this.resources[i]));
-      } else {
+      } else if (
+        !(this.resources[i].bestEffort && o.unavailable.reason === 'forbidden')
+      ) {
         problems.push({
           location: o.unavailable.resource,
           message: o.unavailable.message,
@@ -181,16 +184,17 @@ export class KubernetesApiSource implements KubernetesSource {
         spec.namespace
           ? `/namespaces/${encodeURIComponent(spec.namespace)}`
           : ''
-      }/${spec.plural}`;
+      }/${spec.plural}${spec.name ? `/${encodeURIComponent(spec.name)}` : ''}`;
       const objects: KubeObject[] = [];
       const problems: SourceProblem[] = [];
       let token: string | undefined;
       let restarted = false;
       for (;;) {
-        const query = new URLSearchParams({
-          limit: String(this.options.pageSize ?? 500),
-        });
+        const query = new URLSearchParams(
+          spec.name ? {} : { limit: String(this.options.pageSize ?? 500) },
+        );
         if (token) query.set('continue', token);
+        const path = query.toString() ? `${base}?${query}` : base;
         let res;
         let tries = 0;
         try {
@@ -201,7 +205,7 @@ export class KubernetesApiSource implements KubernetesSource {
               try {
                 const answer = await kubeGet(
                   this.options.kubeConfig,
-                  `${base}?${query}`,
+                  path,
                   this.options.timeoutMs ?? 30_000,
                   signal,
                 );
@@ -264,11 +268,11 @@ export class KubernetesApiSource implements KubernetesSource {
           return this.unavailable(
             spec,
             'forbidden',
-            `forbidden: ${statusMessage(
-              res.body,
-            )}. Grant the verb "list" on resource "${
-              spec.plural
-            }" in API group "${spec.group}" (see the README's ClusterRole).`,
+            `forbidden: ${statusMessage(res.body)}. ${
+              spec.name
+                ? `Not readable without a grant: the verb "get" on resource "${spec.plural}" with resourceNames ["${spec.name}"] in namespace "${spec.namespace}" (see the README's Role)`
+                : `Grant the verb "list" on resource "${spec.plural}" in API group "${spec.group}" (see the README's ClusterRole)`
+            }.`,
             requests,
           );
         }
@@ -282,7 +286,16 @@ export class KubernetesApiSource implements KubernetesSource {
             requests,
           );
         }
-        const page = listSchema.safeParse(res.body);
+        // A GET by name answers the object itself: a page of one. A body that is no
+        // object stays as it is, so it fails the shape check like a broken list would.
+        const page = listSchema.safeParse(
+          spec.name &&
+            typeof res.body === 'object' &&
+            res.body !== null &&
+            !Array.isArray(res.body)
+            ? { items: [res.body] }
+            : res.body,
+        );
         if (!page.success) {
           return this.unavailable(
             spec,
@@ -303,8 +316,14 @@ export class KubernetesApiSource implements KubernetesSource {
             kind: spec.kind,
             ...(item as object),
           });
-          if (parsed.success) objects.push(parsed.data);
-          else {
+          if (parsed.success) {
+            // A Secret never enters the snapshot with more than its certificate.
+            objects.push(
+              spec.kind === 'Secret'
+                ? certificateOnly(parsed.data)
+                : parsed.data,
+            );
+          } else {
             const issue = parsed.error.issues[0];
             problems.push({
               location: `${resourceName(spec)} items[${index}]`,

@@ -436,6 +436,125 @@ describe('ManifestsDirSource', () => {
     );
   });
 
+  describe('Secrets', () => {
+    const PEM_B64 = Buffer.from(
+      '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    ).toString('base64');
+    const KEY_B64 = Buffer.from(
+      '-----BEGIN EC PRIVATE KEY-----\nsecret\n-----END EC PRIVATE KEY-----\n',
+    ).toString('base64');
+    // `kubectl get secrets -A -o yaml`, as a user might export a whole cluster.
+    const secrets = (issuerNamespace: string) => `apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Secret
+  metadata:
+    name: linkerd-identity-issuer
+    namespace: ${issuerNamespace}
+    uid: 7d1c9e4a-3b2f-4c6d-8e5a-0f1e2d3c4b5a
+    resourceVersion: "88231"
+    creationTimestamp: "2026-01-10T08:00:00Z"
+    annotations:
+      kubectl.kubernetes.io/last-applied-configuration: '{"data":{"key.pem":"${KEY_B64}"}}'
+  type: Opaque
+  data:
+    crt.pem: ${PEM_B64}
+    key.pem: ${KEY_B64}
+- apiVersion: v1
+  kind: Secret
+  metadata:
+    name: db-password
+    namespace: shop
+    uid: 1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d
+    resourceVersion: "90110"
+    creationTimestamp: "2026-02-01T08:00:00Z"
+  type: Opaque
+  data:
+    password: aHVudGVyMg==
+kind: List
+metadata:
+  resourceVersion: ""
+`;
+
+    it.each([
+      {
+        what: 'in the default Linkerd namespace',
+        files: { 'secrets.yaml': secrets('linkerd') },
+        options: {},
+      },
+      {
+        what: "in the namespace of the directory's linkerd-config",
+        files: {
+          'secrets.yaml': secrets('linkerd-cp'),
+          'config.yaml': `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: linkerd-config
+  namespace: linkerd-cp
+data:
+  values: |
+    linkerdVersion: edge-25.9.1
+`,
+        },
+        options: {},
+      },
+      {
+        what: 'in the configured Linkerd namespace',
+        files: { 'secrets.yaml': secrets('l5d') },
+        options: { linkerdNamespace: 'l5d' },
+      },
+    ])(
+      "keeps only Linkerd's issuer Secret $what, reduced to its certificate",
+      async ({ files, options }) => {
+        for (const [file, text] of Object.entries(files)) {
+          await write(file, text);
+        }
+        const result = await new ManifestsDirSource(dir, options).fetch();
+        const kept = result.objects.filter(o => o.kind === 'Secret');
+        expect(kept.map(o => [o.metadata.name, o.data])).toEqual([
+          ['linkerd-identity-issuer', { 'crt.pem': PEM_B64 }],
+        ]);
+        expect(kept[0].metadata.annotations).toBeUndefined();
+        expect(JSON.stringify(result.objects)).not.toContain(KEY_B64);
+        expect(JSON.stringify(result.objects)).not.toContain('aHVudGVyMg==');
+        expect(result.problems).toEqual([]);
+      },
+    );
+
+    it('drops an issuer-named Secret outside the Linkerd namespace', async () => {
+      await write('secrets.yaml', secrets('shop'));
+      const result = await new ManifestsDirSource(dir).fetch();
+      expect(result.objects.filter(o => o.kind === 'Secret')).toEqual([]);
+    });
+
+    it('keeps a stringData certificate, encoded as the API stores it', async () => {
+      await write(
+        'issuer.yaml',
+        `apiVersion: v1
+kind: Secret
+metadata:
+  name: linkerd-identity-issuer
+  namespace: linkerd
+type: kubernetes.io/tls
+stringData:
+  tls.crt: |
+    -----BEGIN CERTIFICATE-----
+    MIIB
+    -----END CERTIFICATE-----
+  tls.key: |
+    -----BEGIN EC PRIVATE KEY-----
+    secret
+    -----END EC PRIVATE KEY-----
+`,
+      );
+      const result = await new ManifestsDirSource(dir).fetch();
+      const [issuer] = result.objects;
+      expect(issuer.data).toEqual({ 'tls.crt': PEM_B64 });
+      expect(issuer).not.toHaveProperty('stringData');
+      expect(JSON.stringify(result.objects)).not.toContain('PRIVATE KEY');
+    });
+  });
+
   it('describes itself by its directory', () => {
     expect(new ManifestsDirSource('/srv/manifests').description).toBe(
       'manifests directory /srv/manifests',

@@ -8,6 +8,7 @@ import {
   KubernetesSource,
   SourceProblem,
 } from '@mesh-readiness/plugin-mesh-node';
+import { certificateOnly, isLinkerdIssuerSecret } from './issuerSecret';
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
 
@@ -17,11 +18,18 @@ const MANIFEST_FILE = /\.(ya?ml|json)$/i;
  * document that does not parse, an invalid object) is skipped and reported with its file
  * and line, so a partial read never looks like a complete one; only an unreadable
  * directory fails the whole source.
+ *
+ * Secrets are left out, as the API source never lists them, except Linkerd's issuer
+ * Secret in the Linkerd control-plane namespace (`linkerdNamespace`, or where the
+ * directory's `linkerd-config` lives), reduced to its certificate.
  */
 export class ManifestsDirSource implements KubernetesSource {
   readonly description: string;
 
-  constructor(private readonly dir: string) {
+  constructor(
+    private readonly dir: string,
+    private readonly options: { linkerdNamespace?: string } = {},
+  ) {
     this.description = `manifests directory ${dir}`;
   }
 
@@ -54,7 +62,29 @@ export class ManifestsDirSource implements KubernetesSource {
       objects.push(...parsed.objects);
       problems.push(...parsed.problems);
     }
-    return { objects, problems, requests: files.length };
+    return {
+      objects: this.withoutSecrets(objects),
+      problems,
+      requests: files.length,
+    };
+  }
+
+  private withoutSecrets(objects: KubeObject[]): KubeObject[] {
+    const linkerdNamespaces = new Set([
+      this.options.linkerdNamespace ?? 'linkerd',
+      ...objects
+        .filter(
+          o => o.kind === 'ConfigMap' && o.metadata.name === 'linkerd-config',
+        )
+        .map(o => o.metadata.namespace ?? 'default'),
+    ]);
+    return objects.flatMap(o => {
+      if (o.kind !== 'Secret') return [o];
+      const issuer = [...linkerdNamespaces].some(ns =>
+        isLinkerdIssuerSecret(o, ns),
+      );
+      return issuer ? [certificateOnly(o)] : [];
+    });
   }
 }
 

@@ -1,9 +1,12 @@
 /**
  * What the mesh plugin lists from a cluster: one cluster-wide list call per kind (paged),
- * never a call per entity. Kinds from the mesh CRDs are optional: a 404 means the CRD is
+ * never a call per entity; and one GET by name, of Linkerd's issuer Secret (Secrets are
+ * never listed). Kinds from the mesh CRDs are optional: a 404 means the CRD is
  * not installed, so that feature is absent rather than broken. Sources:
  * the Istio, Linkerd and Gateway API CRD charts.
  */
+import { LINKERD_ISSUER_SECRET } from './issuerSecret';
+
 export interface ResourceSpec {
   kind: string;
   group: string;
@@ -12,8 +15,18 @@ export interface ResourceSpec {
   plural: string;
   /** Lists only this namespace (e.g. the control plane's ConfigMaps). */
   namespace?: string;
+  /**
+   * GETs only the object of this name in `namespace`, never a list: for a kind (Secret)
+   * whose other objects the plugin must not read. RBAC can grant it by `resourceNames`.
+   */
+  name?: string;
   /** May be missing from the server (a CRD not installed): a 404 is absence, not an error. */
   optional: boolean;
+  /**
+   * Needs an opt-in grant: a 403 leaves it unread (in `unavailable`, with the reason,
+   * for the checks to say) without making the whole source partial.
+   */
+  bestEffort?: boolean;
 }
 
 const core = (
@@ -44,6 +57,14 @@ export function meshResources(
     // The mesh config lives in ConfigMaps of the control plane's namespace only.
     core('ConfigMap', 'configmaps', istioNs),
     core('ConfigMap', 'configmaps', linkerdNs),
+    // Linkerd's issuer certificate (its expiry): that one Secret, by name, reduced to
+    // the certificate by the source. Absent without Linkerd; unread without the grant.
+    {
+      ...core('Secret', 'secrets', linkerdNs),
+      name: LINKERD_ISSUER_SECRET,
+      optional: true,
+      bestEffort: true,
+    },
     {
       kind: 'Deployment',
       group: 'apps',

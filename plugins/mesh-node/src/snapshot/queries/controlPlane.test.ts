@@ -1,6 +1,7 @@
 import { CONTROL_PLANE_QUERIES } from './controlPlane';
 
-const { pilotConvergence, meshCertificateExpiry } = CONTROL_PLANE_QUERIES;
+const { pilotConvergence, meshCertificateExpiry, istioProxyBuild } =
+  CONTROL_PLANE_QUERIES;
 
 describe('control-plane queries', () => {
   it('keeps istiod push buckets per pod, summing repeated bounds', () => {
@@ -45,6 +46,36 @@ describe('control-plane queries', () => {
       { cert: 'istio-root', namespace: 'istio-system', expiresAt: 1.9e9 },
       { cert: 'linkerd-identity', namespace: '', expiresAt: 1.8e9 },
     ]);
+  });
+
+  it('keeps the Istio version each proxy reports, by namespace and pod', () => {
+    expect(
+      istioProxyBuild.parse([
+        {
+          labels: { namespace: 'shop', pod: 'checkout-1', tag: '1.27.1' },
+          value: 1,
+        },
+        {
+          labels: { namespace: 'shop', pod: 'checkout-2', tag: '1.26.3' },
+          value: 1,
+        },
+        {
+          labels: { namespace: 'shop', pod: 'checkout-2', tag: '1.26.3' },
+          value: 1,
+        },
+        { labels: { namespace: 'shop', pod: 'x', tag: 'unknown' }, value: 1 },
+        { labels: { pod: 'no-namespace', tag: '1.27.1' }, value: 1 },
+      ]),
+    ).toEqual({
+      shop: { 'checkout-1': ['1.27.1'], 'checkout-2': ['1.26.3'] },
+    });
+    // One query for the whole fleet, whatever the number of proxies.
+    expect(istioProxyBuild.promql('5m', '')).toBe(
+      'count by (namespace, pod, tag) (istio_build{component="proxy"})',
+    );
+    expect(istioProxyBuild.promql('5m', 'namespace=~"a|b"')).toBe(
+      'count by (namespace, pod, tag) (istio_build{component="proxy",namespace=~"a|b"})',
+    );
   });
 
   it('aggregates by namespace whatever the shard, with no empty braces', () => {

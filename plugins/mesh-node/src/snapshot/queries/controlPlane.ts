@@ -1,12 +1,13 @@
 /**
- * Control-plane series: istiod's config push latency and the mesh certificates' expiry.
+ * Control-plane series: istiod's config push latency, the mesh certificates' expiry,
+ * and the version each Istio proxy reports (`istio_build`, for the version skew check).
  * Metric names are those of istiod (`pilot/pkg/xds/monitoring.go`,
- * `security/pkg/server/ca/monitoring.go`) and of the Linkerd proxy (proxy-metrics
- * reference). Each is aggregated by namespace (and istiod pod), never by service, so the
- * query count stays constant.
+ * `security/pkg/server/ca/monitoring.go`), of the Istio proxy (`istio_stats.cc`) and of
+ * the Linkerd proxy (proxy-metrics reference). Each is aggregated by namespace (and pod),
+ * never by service, so the query count stays constant.
  */
 import { LatencyBucket } from '../metrics';
-import { defineQuery } from './helpers';
+import { defineQuery, sel } from './helpers';
 
 /** A metric selector; no braces at all when there is no matcher, as Prometheus prints it. */
 const vector = (name: string, matchers: string) =>
@@ -31,6 +32,12 @@ export interface CertificateExpirySeries {
 
 /** istiod config push latency buckets, keyed `namespace/pod` of each istiod pod. */
 export type PodHistograms = Record<string, LatencyBucket[]>;
+
+/**
+ * The Istio version each proxy reports (`istio_build{component="proxy"}` label `tag`),
+ * by namespace, then pod: what the proxy runs even when its image is pinned by digest.
+ */
+export type ProxyBuildTags = Record<string, Record<string, string[]>>;
 
 const CERT_METRICS: Array<[MeshCertificateKind, string]> = [
   ['istio-root', 'citadel_server_root_cert_expiry_timestamp'],
@@ -64,6 +71,32 @@ export const CONTROL_PLANE_QUERIES = {
         const bucket = rows.find(b => b.le === le);
         if (bucket) bucket.rate += s.value;
         else rows.push({ le, rate: s.value });
+      }
+      return out;
+    },
+  }),
+
+  /**
+   * The version every Istio proxy (sidecar, gateway, waypoint) reports, per pod: one
+   * fleet-wide query, read when an image tag names no version.
+   */
+  istioProxyBuild: defineQuery<ProxyBuildTags>({
+    id: 'istioProxyBuild',
+    recordingRule: () => 'mesh_pod:istio_build_proxy:count',
+    description: 'Istio proxy versions (istio_build tag) by pod',
+    namespaceLabel: 'namespace',
+    promql: (_w, m) =>
+      `count by (namespace, pod, tag) (istio_build{${sel(
+        'component="proxy"',
+        m,
+      )}})`,
+    parse: samples => {
+      const out: ProxyBuildTags = {};
+      for (const s of samples) {
+        const { namespace, pod, tag } = s.labels;
+        if (!namespace || !pod || !tag || tag === 'unknown') continue;
+        const tags = ((out[namespace] ??= {})[pod] ??= []);
+        if (!tags.includes(tag)) tags.push(tag);
       }
       return out;
     },
