@@ -230,20 +230,29 @@ describe('control-plane.certificates', () => {
       ...ctx,
       settings: {
         ...ctx.settings,
-        certificates: { warnDays: 90, failDays: 45 },
+        certificates: {
+          ...ctx.settings.certificates,
+          warnDays: 90,
+          failDays: 45,
+        },
       },
     };
     expect(certificatesCheck.evaluate(ctx).status).toBe('warn');
     expect(certificatesCheck.evaluate(strict).status).toBe('fail');
   });
 
-  // The attested part: "cert rotation tested".
+  // The attested part: "cert rotation tested". Every branch of the mapping, with the
+  // expiry fine (pass), near (warn), failing and unknown, and with the drill required.
   const PASSING = expiry([
     ['istio-root', 3000 * DAY],
     ['istio-chain', 300 * DAY],
   ]);
+  const WARNING = expiry([['istio-root', 30 * DAY]]);
   const FAILING = expiry([['istio-root', 10 * DAY]]);
+  const UNKNOWN = metrics({}, '5m', {});
   const LAPSED = { ...DRILL, expiresAt: '2026-02-20T09:00:00.000Z' };
+  const ATTEST = '"checkId":"control-plane.certificates"';
+  const ROTATE = 'kubectl create secret generic cacerts';
   it.each([
     {
       name: 'valid drill, certificates fine',
@@ -267,22 +276,41 @@ describe('control-plane.certificates', () => {
       remediation: undefined,
     },
     {
-      name: 'no drill attested, certificates fine',
-      m: PASSING,
-      items: [],
+      name: 'valid drill, a certificate near expiry: the expiry verdict',
+      m: WARNING,
+      items: [DRILL],
       status: 'warn',
-      summary: 'Cert rotation tested: not attested.',
-      rotation: null,
-      remediation: 'docs/runbooks/cert-rotation-drill.md',
+      summary: 'expires in 30 days',
+      rotation: expect.objectContaining({ id: 'drill' }),
+      remediation: [ROTATE],
     },
     {
-      name: 'the drill attestation lapsed',
+      name: 'valid drill even when required',
       m: PASSING,
-      items: [LAPSED],
+      items: [DRILL],
+      required: true,
+      status: 'pass',
+      summary: 'Cert rotation tested: attested by',
+      rotation: expect.objectContaining({ id: 'drill' }),
+      remediation: undefined,
+    },
+    {
+      name: 'no drill attested, certificates fine: still pass, says so, says how',
+      m: PASSING,
+      items: [],
+      status: 'pass',
+      summary: 'cert rotation drill not attested',
+      rotation: null,
+      remediation: ['docs/runbooks/cert-rotation-drill.md', ATTEST],
+    },
+    {
+      name: 'no drill attested, a certificate near expiry: the expiry warn',
+      m: WARNING,
+      items: [],
       status: 'warn',
-      summary: 'Cert rotation tested: its attestation expired on 2026-02-20.',
-      rotation: { expired: expect.objectContaining({ id: 'drill' }) },
-      remediation: '"checkId":"control-plane.certificates"',
+      summary: 'cert rotation drill not attested',
+      rotation: null,
+      remediation: [ROTATE, ATTEST],
     },
     {
       name: 'no drill, and a certificate about to expire: the expiry fail stands',
@@ -291,11 +319,52 @@ describe('control-plane.certificates', () => {
       status: 'fail',
       summary: "istiod's CA root certificate expires in 10 days",
       rotation: null,
-      remediation: 'kubectl rollout restart deployment/checkout -n shop',
+      remediation: [
+        'kubectl rollout restart deployment/checkout -n shop',
+        ATTEST,
+      ],
+    },
+    {
+      name: 'no drill attested and required (requireRotationDrill): fail',
+      m: PASSING,
+      items: [],
+      required: true,
+      status: 'fail',
+      summary:
+        'Rotation: cert rotation drill not attested, and mesh.checks.certificates.requireRotationDrill requires it.',
+      rotation: null,
+      remediation: [ATTEST],
+    },
+    {
+      name: 'the drill attestation lapsed, certificates fine: fail',
+      m: PASSING,
+      items: [LAPSED],
+      status: 'fail',
+      summary: 'attestation expired on 2026-02-20',
+      rotation: { expired: expect.objectContaining({ id: 'drill' }) },
+      remediation: [ATTEST],
+    },
+    {
+      name: 'the drill attestation lapsed, a certificate near expiry: fail',
+      m: WARNING,
+      items: [LAPSED],
+      status: 'fail',
+      summary: 'attestation expired on 2026-02-20',
+      rotation: { expired: expect.objectContaining({ id: 'drill' }) },
+      remediation: [ROTATE, ATTEST],
+    },
+    {
+      name: 'a lapsed drill beside a valid one: the valid one counts',
+      m: PASSING,
+      items: [LAPSED, { ...DRILL, id: 'renewed' }],
+      status: 'pass',
+      summary: 'Cert rotation tested: attested by',
+      rotation: expect.objectContaining({ id: 'renewed' }),
+      remediation: undefined,
     },
     {
       name: 'a drill does not vouch for an unknown expiry',
-      m: metrics({}, '5m', {}),
+      m: UNKNOWN,
       items: [DRILL],
       status: 'unknown',
       summary: 'Certificate expiry unknown',
@@ -304,32 +373,86 @@ describe('control-plane.certificates', () => {
     },
     {
       name: 'no drill and an unknown expiry: unknown, nothing to attest yet',
-      m: metrics({}, '5m', {}),
+      m: UNKNOWN,
       items: [],
       status: 'unknown',
-      summary: 'Cert rotation tested: not attested.',
+      summary: 'cert rotation drill not attested',
       rotation: null,
+      remediation: undefined,
+    },
+    {
+      name: 'no drill, required, and an unknown expiry: still unknown',
+      m: UNKNOWN,
+      items: [],
+      required: true,
+      status: 'unknown',
+      summary: 'Certificate expiry unknown',
+      rotation: null,
+      remediation: undefined,
+    },
+    {
+      name: 'a lapsed drill and an unknown expiry: unknown, the lapse named',
+      m: UNKNOWN,
+      items: [LAPSED],
+      status: 'unknown',
+      summary: 'attestation expired on 2026-02-20',
+      rotation: { expired: expect.objectContaining({ id: 'drill' }) },
       remediation: undefined,
     },
   ])(
     '$name → $status',
-    ({ m, items, status, summary, rotation, remediation }) => {
-      const out = certificatesCheck.evaluate(
-        contextFor(
-          [snapshot('prod', ISTIO, { metrics: m })],
-          undefined,
-          '5m',
-          attested(items),
-        ),
+    ({ m, items, required, status, summary, rotation, remediation }) => {
+      const ctx = contextFor(
+        [snapshot('prod', ISTIO, { metrics: m })],
+        undefined,
+        '5m',
+        attested(items),
       );
+      const out = certificatesCheck.evaluate({
+        ...ctx,
+        settings: {
+          ...ctx.settings,
+          certificates: {
+            ...ctx.settings.certificates,
+            requireRotationDrill: required ?? false,
+          },
+        },
+      });
       expect(out.status).toBe(status);
       expect(out.summary).toContain(summary);
       expect(out.evidence.rotationTested).toEqual(rotation);
-      const wanted = remediation ?? 'none';
-      expect(out.remediation ?? 'none').toContain(wanted);
+      expect(out.evidence.rotationDrillRequired).toBe(required ?? false);
+      for (const words of remediation ?? []) {
+        expect(out.remediation).toContain(words);
+      }
       expect(out.remediation === undefined).toBe(remediation === undefined);
     },
   );
+
+  it('is off by default: a never-attested drill does not fail healthy certificates', () => {
+    const ctx = contextFor(
+      [snapshot('prod', ISTIO, { metrics: PASSING })],
+      undefined,
+      '5m',
+      attested([]),
+    );
+    expect(ctx.settings.certificates.requireRotationDrill).toBe(false);
+    expect(certificatesCheck.evaluate(ctx).status).toBe('pass');
+  });
+
+  it('says why it fails first when the drill, not the certificates, fails it', () => {
+    const out = certificatesCheck.evaluate(
+      contextFor(
+        [snapshot('prod', ISTIO, { metrics: PASSING })],
+        undefined,
+        '5m',
+        attested([LAPSED]),
+      ),
+    );
+    expect(out.summary).toMatch(
+      /^Cert rotation drill: attestation expired on 2026-02-20 \(made by user:default\/alice on 2026-02-01\); attest it again\. /,
+    );
+  });
 
   it('a failing expiry with no drill asks for both: the rotation and the drill', () => {
     const out = certificatesCheck.evaluate(

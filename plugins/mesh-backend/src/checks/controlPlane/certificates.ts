@@ -8,9 +8,15 @@
  * istiod's CA, so it is judged like the sidecars.
  *
  * "Cert rotation tested" (kill the issuer, watch what happens) no machine can see: a
- * person attests it (checkId `control-plane.certificates`). Without a valid attestation
- * the check is at best `warn`: the certificates are judged, the drill is not done or
- * lapsed. It is not `fail`, which stays the verdict on the certificates themselves.
+ * person attests it (checkId `control-plane.certificates`). The two parts combine so
+ * that neither hides the other:
+ * - drill attested and valid: the expiry verdict;
+ * - the drill's attestation expired: `fail`, "attestation expired on <date>", as for
+ *   the other attested lines (a lapsed promise is a regression someone must act on);
+ * - drill never attested: the expiry verdict, so healthy certificates still `pass`, with
+ *   "cert rotation drill not attested" and how to attest it; `fail` instead when
+ *   `mesh.checks.certificates.requireRotationDrill` is true (the platform team asks for it);
+ * - an unknown expiry stays `unknown` whatever the drill: there is nothing to judge yet.
  */
 import { CHECK_DEFINITIONS } from '@mesh-readiness/plugin-mesh-common';
 import {
@@ -156,6 +162,15 @@ function factItems(
   const now = secondsOf(snapshot?.kubernetes.fetchedAt);
   const items: CertItem[] = [];
   const problems: string[] = [];
+  // The issuer Secret needs its own RBAC grant: without it, say so, and judge the rest.
+  const secret = (snapshot?.kubernetes.data?.unavailable ?? []).find(
+    u => u.kind === 'Secret' && !u.group,
+  );
+  if (mesh === 'linkerd' && secret) {
+    problems.push(
+      `Secret linkerd-identity-issuer not readable (${secret.reason}): ${secret.message}`,
+    );
+  }
   for (const c of facts) {
     const where = `${c.source.kind} ${c.source.namespace}/${c.source.name} (${c.key})`;
     const notAfter = secondsOf(c.notAfter);
@@ -362,7 +377,9 @@ function evaluate(ctx: EntityContext): CheckOutcome {
   if (expiry.status === 'not-applicable') return expiry;
   const id = CHECK_DEFINITIONS['control-plane.certificates'].id;
   const found = attestationState(ctx, id);
+  const required = ctx.settings.certificates.requireRotationDrill;
   const base = expiry.summary.replace(` ${SCOPE_NOTE}`, '');
+  const evidence = { ...expiry.evidence, rotationDrillRequired: required };
   if (found.state === 'valid') {
     const a = found.attestation;
     return {
@@ -371,43 +388,62 @@ function evaluate(ctx: EntityContext): CheckOutcome {
         a.createdBy
       } on ${dayOf(a.createdAt)} (valid until ${dayOf(a.expiresAt)}).`,
       evidence: {
-        ...expiry.evidence,
+        ...evidence,
         rotationTested: attestationEvidence(a, ctx.entityRef),
       },
     };
   }
-  const gap =
+  const rotationTested =
     found.state === 'expired'
-      ? `its attestation expired on ${dayOf(found.attestation.expiresAt)}`
-      : 'not attested';
+      ? { expired: attestationEvidence(found.attestation, ctx.entityRef) }
+      : null;
+  // An unknown expiry stays unknown, with nothing to do yet but collect.
+  if (expiry.status === 'unknown') {
+    const gap =
+      found.state === 'expired'
+        ? `Cert rotation drill: attestation expired on ${dayOf(
+            found.attestation.expiresAt,
+          )}.`
+        : 'Rotation: cert rotation drill not attested.';
+    return {
+      ...expiry,
+      summary: `${base} ${gap}`,
+      evidence: { ...evidence, rotationTested },
+    };
+  }
   const attest = howToAttest(
     ctx.entityRef,
     id,
     'Run the cert rotation drill (kill the issuer, watch what happens) and attest it.',
     ROTATION_DRILL_TEMPLATE,
   );
-  // An unknown expiry stays unknown, with nothing to do yet but collect.
-  const unknown = expiry.status === 'unknown';
+  const fixes = expiry.remediation
+    ? `${expiry.remediation}\n\n${attest}`
+    : attest;
+  let gap: string;
+  let status: Status;
+  if (found.state === 'expired') {
+    const a = found.attestation;
+    gap = `Cert rotation drill: attestation expired on ${dayOf(
+      a.expiresAt,
+    )} (made by ${a.createdBy} on ${dayOf(a.createdAt)}); attest it again.`;
+    status = 'fail';
+  } else if (required) {
+    gap =
+      'Rotation: cert rotation drill not attested, and mesh.checks.certificates.requireRotationDrill requires it.';
+    status = 'fail';
+  } else {
+    gap =
+      'Rotation: cert rotation drill not attested (the remediation says how to attest it).';
+    status = expiry.status;
+  }
+  // A fail caused by the drill says so first; a fail of the certificates stays first.
+  const drillFails = status === 'fail' && expiry.status !== 'fail';
   return {
-    ...expiry,
-    status: unknown ? 'unknown' : worse(expiry.status, 'warn'),
-    summary: `${base} Cert rotation tested: ${gap}.`,
-    evidence: {
-      ...expiry.evidence,
-      rotationTested:
-        found.state === 'expired'
-          ? {
-              expired: attestationEvidence(found.attestation, ctx.entityRef),
-            }
-          : null,
-    },
-    ...(unknown
-      ? {}
-      : {
-          remediation: expiry.remediation
-            ? `${expiry.remediation}\n\n${attest}`
-            : attest,
-        }),
+    status,
+    summary: drillFails ? `${gap} ${base}` : `${base} ${gap}`,
+    evidence: { ...evidence, rotationTested },
+    remediation: fixes,
   };
 }
 
