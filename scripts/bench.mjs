@@ -24,6 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import setup from './lib/setup.js';
+import benchReport from './lib/benchReport.js';
 
 const { ROOT, ensureNpmDependencies, ensureDebianPackages, log } = setup;
 const TOKEN = 'bench-service-account-token';
@@ -356,7 +357,14 @@ function report(rows) {
   out.push(
     table(rows, [
       ['N', r => r.n],
-      ['from rules', r => `${r.rules.fetches.previous.rules}/7`],
+      [
+        'from rules',
+        r =>
+          benchReport.ruleServedCell(
+            r.rules.fetches.previous,
+            r.rules.ruleEntries,
+          ),
+      ],
       ...fetchCols(rules, r => r.rules.fetches.previous),
       ['speed-up', r => x(r.raw.perEntityMs, r.rules.fetches.previous.wallMs)],
       ['per-entity on rules ms', r => r.rules.perEntityMs],

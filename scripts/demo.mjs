@@ -13,9 +13,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import setup from './lib/setup.js';
+import manifests from './lib/manifests.js';
 
 const { ROOT, ensureNpmDependencies, ensureDebianPackages, canConnect, log } =
   setup;
+const { renderManifests } = manifests;
 const PROMETHEUS_PORT = Number(process.env.MESH_DEMO_PROMETHEUS_PORT ?? 9090);
 const HISTORY_SECONDS = 3600;
 
@@ -130,6 +132,11 @@ async function startMetrics() {
     scrapeInterval: '5s',
     port: PROMETHEUS_PORT,
     dataDir,
+    // The spec's week-old baseline (rollout.comparison's `offset 1w`) must outlive the
+    // start-up's retention pass.
+    ...(spec.baseline
+      ? { retentionTime: `${Math.ceil(spec.baseline.daysAgo ?? 7) + 7}d` }
+      : {}),
   });
   cleanups.push(() => prometheus.stop());
   log(`Prometheus is ready at ${prometheus.url}`);
@@ -141,17 +148,24 @@ async function main() {
   ensureNpmDependencies();
   const prometheus = await startMetrics();
 
+  // The demo's manifests hold relative times (`*.yaml.tmpl`: a workload meshed two days
+  // ago): rendered for this run, and the backend reads the rendered copy.
+  renderManifests(
+    path.join(ROOT, 'demo/kubernetes'),
+    path.join(ROOT, '.demo/kubernetes'),
+  );
   const env = { ...process.env };
-  if (prometheus && PROMETHEUS_PORT !== 9090) {
-    env.APP_CONFIG_mesh_clusters = JSON.stringify([
-      {
-        name: 'demo',
-        kubernetes: { manifestsDir: '../../demo/kubernetes' },
-        prometheus: { url: prometheus.url },
-        tracing: { type: 'files', dir: '../../demo/traces' },
+  env.APP_CONFIG_mesh_clusters = JSON.stringify([
+    {
+      name: 'demo',
+      // Relative to the backend's working directory (packages/backend).
+      kubernetes: { manifestsDir: '../../.demo/kubernetes' },
+      prometheus: {
+        url: prometheus?.url ?? `http://127.0.0.1:${PROMETHEUS_PORT}`,
       },
-    ]);
-  }
+      tracing: { type: 'files', dir: '../../demo/traces' },
+    },
+  ]);
   log(
     'Starting the Backstage app and backend (the first build takes a minute or two)…',
   );

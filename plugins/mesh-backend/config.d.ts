@@ -80,6 +80,15 @@ export interface Config {
         direction?: string;
       }>;
     };
+    /** The rollout step, "mesh it, compare meshed vs unmeshed metrics for a week". */
+    rollout?: {
+      /**
+       * Days after a workload's proxies first appear during which rollout.comparison
+       * compares it with before, and double instrumentation is expected (1-90).
+       * Defaults to 7.
+       */
+      comparisonDays?: number;
+    };
     /** Thresholds of the built-in checks. */
     checks?: {
       sidecarScope?: {
@@ -95,13 +104,22 @@ export interface Config {
         warnDays?: number;
         /** Days before expiry from which it fails. Defaults to 14. */
         failDays?: number;
+        /**
+         * Fail the check while no one has attested the cert rotation drill ("kill the
+         * issuer, watch what happens"). Defaults to false: the expiry verdict stands and the
+         * summary says the drill is not attested. An expired attestation always fails.
+         */
+        requireRotationDrill?: boolean;
       };
       tracePropagation?: {
         /** Outbound proxy spans needed before trace propagation is judged. Defaults to 20. */
         minSamples?: number;
       };
       rollout?: {
-        /** Days after a workload's proxies first appear that it is compared (1-90). Defaults to 7. */
+        /**
+         * @deprecated Use `mesh.rollout.comparisonDays`; read (with a startup warning)
+         * only when that is unset.
+         */
         comparisonDays?: number;
         /** A p99 this many percent above the unmeshed one is a regression. Defaults to 20. */
         maxP99IncreasePercent?: number;

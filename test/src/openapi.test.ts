@@ -7,6 +7,7 @@ import {
 } from './openApiValidator';
 import {
   Attestation,
+  ClustersResponse,
   MeshApiClient,
   MeshReport,
   ScorecardRollupsResponse,
@@ -209,6 +210,28 @@ describe('the REST API answers as its OpenAPI spec says', () => {
     expect(problems).toEqual([]);
   });
 
+  it("the clusters' fleet figures per run, and what ambient would save", async () => {
+    const clusters = await call('get', '/v1/clusters');
+    expect(clusters.status).toBe(200);
+    const [demoCluster] = (clusters.body as ClustersResponse).clusters;
+    expect(demoCluster).toMatchObject({
+      name: 'demo',
+      lastRun: { ok: true },
+      fleet: { cluster: 'demo', nodes: expect.any(Number) },
+    });
+    expect(demoCluster.fleet!.sidecars.count).toBeGreaterThan(0);
+    expect(demoCluster.fleet!.ambient.ztunnel).not.toBeNull();
+    const history = await call('get', '/v1/clusters/demo/history?days=7');
+    expect(history.body.points).toHaveLength(1);
+    expect((await call('get', '/v1/clusters/elsewhere/history')).status).toBe(
+      404,
+    );
+    // The summary subtracts a ztunnel on each node of the sidecars' clusters.
+    const summary = await call('get', '/v1/scorecard/summary');
+    expect(summary.body.ambient.nodes).toBe(demoCluster.fleet!.nodes);
+    expect(problems).toEqual([]);
+  });
+
   it('attestations: made, listed, withdrawn, refused', async () => {
     const body = {
       entityRef: 'component:default/checkout',
@@ -280,6 +303,8 @@ describe('the REST API answers as its OpenAPI spec says', () => {
     ['get', '/v1/scorecard/rollups?by=team', undefined],
     ['get', '/v1/history/rollups?by=group', undefined],
     ['get', '/v1/history/fleet?days=3651', undefined],
+    ['get', '/v1/clusters?days=7', undefined],
+    ['get', '/v1/clusters/Not_A_Cluster/history', undefined],
     ['get', '/v1/attestations', undefined],
     [
       'post',
@@ -317,7 +342,8 @@ describe('the REST API answers as its OpenAPI spec says', () => {
       if (template === '/health') continue;
       const url = template
         .replace('{kind}/{namespace}/{name}', 'component/default/checkout')
-        .replace('{id}', '0b6b1f1e-5c1a-4a47-9a7e-1d2c3b4a5f60');
+        .replace('{id}', '0b6b1f1e-5c1a-4a47-9a7e-1d2c3b4a5f60')
+        .replace('{cluster}', 'demo');
       const res = await call(method.toLowerCase() as Method, url, {
         auth: null,
         body: method === 'POST' ? {} : undefined,
@@ -356,6 +382,8 @@ describe('the REST API answers as its OpenAPI spec says', () => {
     )!.key;
     expect((await client.getRollupHistory('group', group, 3)).days).toBe(3);
     expect((await client.getFleetHistory(3)).days).toBe(3);
+    expect((await client.listClusters()).clusters[0].name).toBe('demo');
+    expect((await client.getClusterFleetHistory('demo', 3)).days).toBe(3);
     const attestation = await client.createAttestation({
       entityRef: ref,
       checkId: 'operations.on-call',

@@ -260,6 +260,12 @@ describe('the fleet scorecard API', () => {
     ['check=mesh.enrollment', 'check'],
     ['check=mesh.enrollment:great', 'check'],
     ['level=DROP%20TABLE', 'level'],
+    // Enum-like values are checked, not matched against nothing: a 400 names the value.
+    ['level=bogus', "level.0: 'bogus' is not a readiness level"],
+    ['provider=consul', "provider.0: 'consul' is not a provider"],
+    ['check=security.mtlz:pass', "'security.mtlz' is not a check id"],
+    ['check=security.mtls:passed', "'passed' is not a check status"],
+    ['sort=check:security.mtlz', "sort: 'security.mtlz' is not a check id"],
     ['owner[a]=b', 'owner'],
     ['cursor=garbage', 'cursor'],
     ['cursor=x&offset=2', 'cursor'],
@@ -267,6 +273,51 @@ describe('the fleet scorecard API', () => {
     const res = await get(backend, `/api/mesh/v1/scorecard?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(named);
+  });
+
+  it.each([
+    ['/v1/scorecard/rollups?by=bogus', "by: 'bogus' is not a roll-up"],
+    [
+      '/v1/scorecard/rollups?by=group&level=bogus',
+      "'bogus' is not a readiness level",
+    ],
+    ['/v1/scorecard/summary?check=nope:fail', "'nope' is not a check id"],
+  ])('refuses %s with a 400 naming the value', async (url, named) => {
+    const res = await get(backend, `/api/mesh${url}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(named);
+  });
+
+  it('sorts by a check’s status, worst first, both ways, ties by ref', async () => {
+    const rank = [
+      'fail',
+      'unknown',
+      'warn',
+      'waived',
+      'pass',
+      'not-applicable',
+    ];
+    const id = 'upgrade.disruption-budget';
+    const of = (r: ScorecardRow) =>
+      r.checks[id] === undefined ? rank.length : rank.indexOf(r.checks[id]);
+    const asc = [...all]
+      .sort((a, b) => of(a) - of(b) || (a.entityRef < b.entityRef ? -1 : 1))
+      .map(r => r.entityRef);
+    // The demo has several statuses for it, so the order is not vacuous.
+    expect(new Set(all.map(of)).size).toBeGreaterThan(2);
+    expect(await refsOf(`sort=check:${id}`)).toEqual(asc);
+    expect(await refsOf(`sort=check:${id}&order=desc`)).toEqual(
+      [...asc].reverse(),
+    );
+    const first = await page(`sort=check:${id}&limit=2`);
+    const next = await page(
+      `sort=check:${id}&limit=2&cursor=${encodeURIComponent(
+        first.nextCursor!,
+      )}`,
+    );
+    expect([...first.rows, ...next.rows].map(r => r.entityRef)).toEqual(
+      asc.slice(0, 4),
+    );
   });
 
   it('rolls up by owner group, system and domain through the catalog relations', async () => {

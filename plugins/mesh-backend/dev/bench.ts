@@ -15,6 +15,7 @@ import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  catalogRecordingRules,
   MetricsData,
   PromQuerier,
   QUERY_CATALOG,
@@ -398,6 +399,8 @@ async function main() {
   process.stdout.write(
     `${JSON.stringify({
       phase,
+      // The catalog entries a recording rule can serve: what `rules` is counted against.
+      ruleEntries: catalogRecordingRules(config.window).length,
       reports: runs[1].reports,
       firstReportHealth: report?.health.status,
       kubeRequests: kubeRequests / 2,

@@ -44,7 +44,11 @@ describe('readMeshConfig', () => {
       checks: {
         sidecarScope: { minServices: 50 },
         controlPlane: { convergenceP99Seconds: 1 },
-        certificates: { warnDays: 60, failDays: 14 },
+        certificates: {
+          warnDays: 60,
+          failDays: 14,
+          requireRotationDrill: false,
+        },
         tracePropagation: { minSamples: 20 },
         rollout: {
           comparisonDays: 7,
@@ -78,7 +82,18 @@ describe('readMeshConfig', () => {
       },
     });
     expect(checks.sidecarScope.minServices).toBe(10);
-    expect(checks.certificates).toEqual({ warnDays: 30, failDays: 14 });
+    expect(checks.certificates).toEqual({
+      warnDays: 30,
+      failDays: 14,
+      requireRotationDrill: false,
+    });
+    expect(
+      read({ checks: { certificates: { requireRotationDrill: true } } }).checks
+        .certificates.requireRotationDrill,
+    ).toBe(true);
+    expect(() =>
+      read({ checks: { certificates: { requireRotationDrill: 'yes' } } }),
+    ).toThrow('mesh.checks.certificates.requireRotationDrill');
     expect(checks.tracePropagation.minSamples).toBe(20);
     expect(() => read({ checks: { certificates: { warnDays: 7 } } })).toThrow(
       'warnDays must be greater than failDays',
@@ -87,6 +102,53 @@ describe('readMeshConfig', () => {
       read({ checks: { sidecarScope: { minServices: -1 } } }),
     ).toThrow('mesh.checks.sidecarScope.minServices');
     expect(() => read({ checks: { mtls: {} } })).toThrow('mesh.checks');
+  });
+
+  it('reads the rollout window from mesh.rollout.comparisonDays, its old name with a warning', () => {
+    const warnings: string[] = [];
+    const readWarning = (mesh: unknown) =>
+      readMeshConfig(new ConfigReader({ mesh } as never), {
+        baseDir: '/srv',
+        logger: { warn: m => warnings.push(m) },
+      }).checks.rollout;
+    expect(readWarning({ rollout: { comparisonDays: 14 } })).toEqual({
+      comparisonDays: 14,
+      maxP99IncreasePercent: 20,
+      maxErrorRateIncreasePoints: 1,
+    });
+    expect(warnings).toEqual([]);
+    // The old key still works, and says so once at startup.
+    expect(
+      readWarning({
+        checks: { rollout: { comparisonDays: 10, maxP99IncreasePercent: 35 } },
+      }),
+    ).toEqual({
+      comparisonDays: 10,
+      maxP99IncreasePercent: 35,
+      maxErrorRateIncreasePoints: 1,
+    });
+    expect(warnings).toEqual([
+      'mesh.checks.rollout.comparisonDays is deprecated: rename it to mesh.rollout.comparisonDays (read as 10 days for now)',
+    ]);
+    // Both set: the new key wins.
+    warnings.length = 0;
+    expect(
+      readWarning({
+        rollout: { comparisonDays: 5 },
+        checks: { rollout: { comparisonDays: 10 } },
+      }).comparisonDays,
+    ).toBe(5);
+    expect(warnings[0]).toMatch(/deprecated and ignored.*\(5 days\)/);
+    // Bounds stay check thresholds, under mesh.checks.rollout, and are validated.
+    expect(() => read({ rollout: { comparisonDays: 0 } })).toThrow(
+      'mesh.rollout.comparisonDays',
+    );
+    expect(() => read({ rollout: { maxP99IncreasePercent: 5 } })).toThrow(
+      'mesh.rollout',
+    );
+    expect(() =>
+      read({ checks: { rollout: { maxErrorRateIncreasePoints: -1 } } }),
+    ).toThrow('mesh.checks.rollout.maxErrorRateIncreasePoints');
   });
 
   it('reads attestations declared in config, with stable ids, and refuses bad ones', () => {

@@ -143,6 +143,7 @@ const clusterSchema = z
   .strict();
 
 const positive = z.number().positive();
+const comparisonDays = z.number().int().min(1).max(90);
 const checkSettingsSchema = z
   .object({
     sidecarScope: z
@@ -157,6 +158,7 @@ const checkSettingsSchema = z
       .object({
         warnDays: positive.optional(),
         failDays: positive.optional(),
+        requireRotationDrill: z.boolean().optional(),
       })
       .strict()
       .refine(
@@ -172,7 +174,8 @@ const checkSettingsSchema = z
       .optional(),
     rollout: z
       .object({
-        comparisonDays: z.number().int().min(1).max(90).optional(),
+        /** Deprecated: `mesh.rollout.comparisonDays`. */
+        comparisonDays: comparisonDays.optional(),
         maxP99IncreasePercent: positive.optional(),
         maxErrorRateIncreasePoints: positive.optional(),
       })
@@ -299,10 +302,31 @@ function workloadLinks(
   return workload;
 }
 
+/**
+ * The rollout comparison window: `mesh.rollout.comparisonDays`, or its old name under
+ * `mesh.checks.rollout` (read with a warning; the new key wins when both are set).
+ */
+function rolloutComparisonDays(
+  value: z.infer<typeof meshSchema>,
+  warn: (message: string) => void,
+): number {
+  const current = value.rollout?.comparisonDays;
+  const old = value.checks?.rollout?.comparisonDays;
+  if (old !== undefined) {
+    warn(
+      current === undefined
+        ? `mesh.checks.rollout.comparisonDays is deprecated: rename it to mesh.rollout.comparisonDays (read as ${old} days for now)`
+        : `mesh.checks.rollout.comparisonDays is deprecated and ignored: mesh.rollout.comparisonDays (${current} days) is set`,
+    );
+  }
+  return current ?? old ?? DEFAULT_CHECK_SETTINGS.rollout.comparisonDays;
+}
+
 /** `mesh.checks` over the defaults. */
 function checkSettings(
   value: z.infer<typeof checkSettingsSchema> | undefined,
   links: z.infer<typeof linksSchema> | undefined,
+  comparisonDaysValue: number,
 ): CheckSettings {
   const d = DEFAULT_CHECK_SETTINGS;
   return {
@@ -310,7 +334,11 @@ function checkSettings(
     controlPlane: { ...d.controlPlane, ...value?.controlPlane },
     certificates: { ...d.certificates, ...value?.certificates },
     tracePropagation: { ...d.tracePropagation, ...value?.tracePropagation },
-    rollout: { ...d.rollout, ...value?.rollout },
+    rollout: {
+      ...d.rollout,
+      ...value?.rollout,
+      comparisonDays: comparisonDaysValue,
+    },
     links: {
       ...d.links,
       ...(links?.tracing ? { tracing: links.tracing } : {}),
@@ -356,6 +384,10 @@ const meshSchema = z
       .strict()
       .optional(),
     checks: checkSettingsSchema.optional(),
+    rollout: z
+      .object({ comparisonDays: comparisonDays.optional() })
+      .strict()
+      .optional(),
     // Ids are checked against the registered checks when the registry is built.
     severities: z
       .record(z.string(), z.enum(['critical', 'high', 'medium']))
@@ -440,7 +472,11 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
  */
 export function readMeshConfig(
   config: Config,
-  options: { baseDir?: string } = {},
+  options: {
+    baseDir?: string;
+    /** Told of deprecated keys in use; startup warns with it (plugin.ts passes the logger). */
+    logger?: { warn(message: string): void };
+  } = {},
 ): MeshConfig {
   const meshConfig = config.getOptionalConfig('mesh');
   const raw = meshConfig?.get() ?? {};
@@ -550,7 +586,11 @@ export function readMeshConfig(
     collector: { enabled: value.collector?.enabled ?? true },
     history: { retentionDays: value.history?.retentionDays ?? 365 },
     health: { tolerances: value.health?.tolerances },
-    checks: checkSettings(value.checks, value.links),
+    checks: checkSettings(
+      value.checks,
+      value.links,
+      rolloutComparisonDays(value, m => options.logger?.warn(m)),
+    ),
     links: workloadLinks(value.links),
     attestations: (value.attestations ?? []).map((a, i) => ({
       id: `config-${i}`,

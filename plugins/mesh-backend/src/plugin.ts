@@ -19,6 +19,7 @@ import {
 import { MeshCollector, runDeadlineOf } from './collector/MeshCollector';
 import { collectTaskId, TriggeredRefresh } from './collector/triggeredRefresh';
 import { readMeshConfig } from './config';
+import { ClusterFleetService } from './service/ClusterFleetService';
 import { createMeshMetrics } from './metrics';
 import {
   meshEntityResourceRef,
@@ -120,7 +121,7 @@ export const meshPlugin = createBackendPlugin({
             meshEntityResourceRef,
           ),
         });
-        const meshConfig = readMeshConfig(config);
+        const meshConfig = readMeshConfig(config, { logger });
         if (meshConfig.clusters.length === 0) {
           logger.warn(
             'No mesh.clusters configured: reports will say that nothing is collected',
@@ -240,6 +241,17 @@ export const meshPlugin = createBackendPlugin({
           checkIds: () => registry.definitions().map(d => d.id),
           reads,
         });
+        const clusters = new ClusterFleetService({
+          clusters: () => meshConfig.clusters.map(c => c.name),
+          fleet: stores.clusterFleet,
+          runs: stores.runs,
+          visibleClusters: async credentials =>
+            new Set(
+              (await scorecard.rollups('cluster', {}, credentials)).rollups.map(
+                r => r.key,
+              ),
+            ),
+        });
         registerMeshActions({ actionsRegistry, service, scorecard, userInfo });
         httpRouter.use(
           await createRouter({
@@ -248,6 +260,7 @@ export const meshPlugin = createBackendPlugin({
             attestations,
             scorecard,
             waivers,
+            clusters,
             metrics: {
               exposition: metrics.exposition,
               allowUnauthenticated: meshConfig.metrics.allowUnauthenticated,

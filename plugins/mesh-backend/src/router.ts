@@ -17,6 +17,8 @@ import { parseOrThrow } from './routes/parse';
 import { WaiverService } from './service/WaiverService';
 import { waiversRouter } from './routes/waivers';
 import { metricsRoute, MetricsRouteOptions } from './routes/metrics';
+import { ClusterFleetService } from './service/ClusterFleetService';
+import { clustersRoutes } from './routes/clusters';
 
 /** Backstage entity name rules (kind, namespace and name segments of a ref). */
 const SEGMENT = /^[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
@@ -54,6 +56,8 @@ export interface RouterOptions {
   waivers?: WaiverService;
   /** Serves `GET /metrics` (routes/metrics.ts) when given. */
   metrics?: MetricsRouteOptions;
+  /** Serves `/v1/clusters` (routes/clusters.ts) when given. */
+  clusters?: ClusterFleetService;
 }
 
 /** HTTP only: validates the input, asks the service, writes the answer. */
@@ -64,6 +68,7 @@ export async function createRouter({
   scorecard,
   metrics,
   waivers,
+  clusters,
 }: RouterOptions): Promise<express.Router> {
   const router = Router();
   router.use(express.json({ limit: '16kb' }));
@@ -120,6 +125,8 @@ export async function createRouter({
   if (attestations) router.use(attestationsRouter({ attestations, access }));
 
   if (waivers) router.use(waiversRouter({ waivers, access }));
+
+  if (clusters) router.use(clustersRoutes(clusters, access));
 
   // Anything else under the plugin's path is answered in Backstage's error format too.
   router.use((req, _res) => {

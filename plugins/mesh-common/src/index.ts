@@ -11,3 +11,4 @@ export * from './permissions';
 export * from './attestations';
 export * from './sections';
 export * from './client';
+export * from './ambient';

@@ -2,6 +2,7 @@
  * The report contract shared by the backend, the frontend, scorecards and adopters.
  * Field names and meanings follow DESIGN.md ("Contracts"); add fields, never rename them.
  */
+import type { AmbientSavings } from './ambient';
 
 /**
  * Outcome of one readiness check. `unknown` always carries its reason in `summary`.
@@ -323,6 +324,26 @@ export const SCORECARD_SORT_COLUMNS = [
 
 export type ScorecardSortColumn = (typeof SCORECARD_SORT_COLUMNS)[number];
 
+/**
+ * What `sort=` takes: a column, or `check:<check-id>` for that check's status column,
+ * ordered by CHECK_STATUS_SORT_ORDER.
+ */
+export type ScorecardSort = ScorecardSortColumn | `check:${string}`;
+
+/**
+ * Statuses from worst to best, as `sort=check:<id>` orders them ascending (`order=desc`:
+ * best first). A waived check sorts below `pass`, since it is never shown as passed; an
+ * entity whose report lacks the check sorts after `not-applicable`.
+ */
+export const CHECK_STATUS_SORT_ORDER = [
+  'fail',
+  'unknown',
+  'warn',
+  'waived',
+  'pass',
+  'not-applicable',
+] as const satisfies readonly CheckStatus[];
+
 export interface ScorecardPage {
   rows: ScorecardRow[];
   /** Rows matching the filters that the caller may see. */
@@ -381,6 +402,57 @@ export interface ScorecardSummary {
   doubleInstrumentation: { appSeries: number; estimatedBytes: number };
   /** Median of the entities' trace propagation ratios; null when none was measured. */
   medianPropagationRatio: number | null;
+  /**
+   * What moving these sidecars to Istio ambient would save: their requests, less a
+   * ztunnel on every node of the clusters they run in (from the clusters' last runs).
+   */
+  ambient: AmbientSavings;
+}
+
+/**
+ * One cluster's fleet figures as a collection run measured them (the day's latest run):
+ * its catalog entities' sidecars, double-instrumented series and propagation.
+ */
+export interface ClusterFleetFigures {
+  cluster: string;
+  /** When the run that measured them collected the cluster (ISO). */
+  runAt: string;
+  /** UTC day of the run, `YYYY-MM-DD`. */
+  day: string;
+  /** Catalog entities with a workload in the cluster. */
+  entities: number;
+  sidecars: {
+    count: number;
+    measured: number;
+    requested: { cpuCores: number; memoryBytes: number };
+    used: { cpuCores: number; memoryBytes: number };
+  };
+  doubleInstrumentation: { appSeries: number; estimatedBytes: number };
+  /** Median of the cluster's workloads' trace propagation ratios; null when none was measured. */
+  medianPropagationRatio: number | null;
+  /** Workloads with a measured propagation ratio. */
+  propagationMeasured: number;
+  /** Nodes its pods run on; null when the data names none. */
+  nodes: number | null;
+  ambient: AmbientSavings;
+}
+
+/** `GET /v1/clusters`: each cluster the caller sees an entity in, with its latest figures. */
+export interface ClustersResponse {
+  clusters: Array<{
+    name: string;
+    /** How its last collection ended; null before the first one. */
+    lastRun: { finishedAt: string | null; ok: boolean | null } | null;
+    /** The latest run's figures; absent before a run stored any. */
+    fleet?: ClusterFleetFigures;
+  }>;
+}
+
+/** `GET /v1/clusters/:cluster/history?days=`: one point per day, oldest first. */
+export interface ClusterFleetHistoryResponse {
+  cluster: string;
+  days: number;
+  points: ClusterFleetFigures[];
 }
 
 /** One day of a roll-up key (e.g. a group's) for trends. */

@@ -86,13 +86,21 @@ export interface CheckSettings {
     warnDays: number;
     /** Days before expiry from which it is `fail`. */
     failDays: number;
+    /**
+     * Whether a never-attested cert rotation drill fails the check. Off by default: the
+     * expiry verdict then stands and the summary says the drill is not attested.
+     */
+    requireRotationDrill: boolean;
   };
   tracePropagation: {
     /** Outbound proxy spans needed before a propagation ratio is judged. */
     minSamples: number;
   };
   rollout: {
-    /** Days after a workload's proxies first appear during which it is compared. */
+    /**
+     * Days after a workload's proxies first appear during which it is compared
+     * (`mesh.rollout.comparisonDays`; `mesh.checks.rollout.comparisonDays` is its old name).
+     */
     comparisonDays: number;
     /** A p99 latency this many percent above the unmeshed one is a regression. */
     maxP99IncreasePercent: number;
@@ -111,7 +119,7 @@ export interface CheckSettings {
 export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
   sidecarScope: { minServices: 50 },
   controlPlane: { convergenceP99Seconds: 1 },
-  certificates: { warnDays: 60, failDays: 14 },
+  certificates: { warnDays: 60, failDays: 14, requireRotationDrill: false },
   tracePropagation: { minSamples: 20 },
   rollout: {
     comparisonDays: 7,
@@ -124,7 +132,7 @@ export const DEFAULT_CHECK_SETTINGS: CheckSettings = {
 /**
  * Where the entity is in the checklist's rollout step, "mesh it, compare meshed vs
  * unmeshed metrics for a week": when its workloads were first seen meshed, and whether
- * the run falls inside the comparison window (`mesh.checks.rollout.comparisonDays`).
+ * the run falls inside the comparison window (`mesh.rollout.comparisonDays`).
  */
 export interface EntityRollout {
   /** ISO time the entity's workloads were first seen meshed, when it can be told. */
@@ -135,7 +143,31 @@ export interface EntityRollout {
   inComparisonWindow: boolean;
   /** `meshedSince` + comparisonDays. */
   windowEndsAt?: string;
+  /**
+   * Inside the window: the entity's golden signals from its stored daily history before
+   * `meshedSince` (the mesh's view then, i.e. what meshed callers reported), for the
+   * comparison when the app exports no HTTP metrics of its own. Absent outside the window.
+   */
+  historyBaseline?: RolloutHistoryBaseline;
 }
+
+/**
+ * What the stored history says of the entity's traffic before it was meshed: the days
+ * read, each recorded unmeshed, and their figures; or why there is nothing to read.
+ */
+export type RolloutHistoryBaseline =
+  | {
+      available: true;
+      /** UTC days read (`YYYY-MM-DD`), oldest first, all before the mesh date. */
+      days: string[];
+      /** Mean of the days' request rates. */
+      requestsPerSecond: number;
+      /** Request-weighted mean of the days' success rates (0..1); null when none had one. */
+      successRate: number | null;
+      /** Median of the days' p99 latencies; null when no day had one. */
+      p99Ms: number | null;
+    }
+  | { available: false; reason: string };
 
 /** Everything a check may read about one entity. Built once per entity per run. */
 export interface EntityContext {

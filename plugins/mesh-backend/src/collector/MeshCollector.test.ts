@@ -69,6 +69,7 @@ function collectorWith(
     runDeadlineMs?: number;
     clusters?: string[];
     joinRunningWithinMs?: number;
+    stores?: MeshStores;
   } = {},
 ) {
   const config = readMeshConfig(
@@ -89,7 +90,7 @@ function collectorWith(
     config,
     catalog,
     auth: mockServices.auth(),
-    stores: memoryStores(),
+    stores: extra.stores ?? memoryStores(),
     logger: mockServices.logger.mock(),
     registry: new CheckRegistry(),
     context: { window: config.window },
@@ -228,5 +229,57 @@ describe('MeshCollector', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('reads the history far enough back for the rollout window and the unmeshed days before it', async () => {
+    const stores = memoryStores();
+    const asked: string[] = [];
+    (stores.history as { getMany: unknown }).getMany = async (
+      _refs: string[],
+      sinceDay: string,
+    ) => {
+      asked.push(sinceDay);
+      return new Map();
+    };
+    const collector = collectorWith(
+      () => ({ kubernetes: { description: 'fake', fetch: async () => EMPTY } }),
+      { stores },
+    );
+    const before = Date.now();
+    await collector.collect({ entityRef: 'component:default/checkout' });
+    // 7 days of window, the 7 days before the mesh date it compares with, and one more.
+    const days = (day: string) =>
+      Math.floor((before - Date.parse(`${day}T00:00:00Z`)) / 86_400_000);
+    expect(asked).toHaveLength(1);
+    expect(days(asked[0])).toBe(15);
+  });
+
+  it("stores each cluster's fleet figures after a run over every entity, not after one entity's", async () => {
+    const stores = memoryStores();
+    const recorded: Array<{ cluster: string; runAt: string }[]> = [];
+    (stores as { clusterFleet: unknown }).clusterFleet = {
+      record: async (figures: { cluster: string; runAt: string }[]) => {
+        recorded.push(figures);
+      },
+      prune: async () => 0,
+    };
+    const collector = collectorWith(
+      ({ name }) => ({
+        kubernetes: {
+          description: 'fake',
+          fetch: async () => {
+            if (name === 'c2') throw new Error('the API server is down');
+            return EMPTY;
+          },
+        },
+      }),
+      { clusters: ['c1', 'c2'], stores },
+    );
+    await collector.collect();
+    // c2's source failed: its figures of the day stay those of its last good run.
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0].map(f => f.cluster)).toEqual(['c1']);
+    await collector.collect({ entityRef: 'component:default/checkout' });
+    expect(recorded).toHaveLength(1);
   });
 });

@@ -23,6 +23,7 @@ import { buildEntityReport } from '../report/buildReport';
 import { TimeSlices } from '../lib/timeSlices';
 import { waiversByEntity } from '../report/waivers';
 import { carryForward } from '../report/carryForward';
+import { clusterFleetFigures } from '../report/clusterFleet';
 import { Timings } from './timings';
 import { TriggeredRefresh } from './triggeredRefresh';
 import { scorecardEntityInfos } from './scorecardEntities';
@@ -442,6 +443,16 @@ export class MeshCollector {
         `Mesh collection for cluster '${c.name}' is degraded: ${c.error}`,
       );
     }
+    if (run.allEntities) {
+      await timed('saveClusterFleet', () =>
+        this.saveClusterFleet(
+          result.filter(c => c.ok).map(c => c.name),
+          reports,
+          fresh,
+          now,
+        ),
+      );
+    }
     const durationMs = Date.now() - started;
     logger.info(
       `Mesh collection of ${clusters.join(', ') || 'no clusters'} stored ${
@@ -494,11 +505,14 @@ export class MeshCollector {
   ): Promise<MeshReport[]> {
     const { stores, config } = this.options;
     // The rollout window (ctx.rollout) reads each entity's stored history: ONE query for
-    // the run's entities, the comparison window and a day before it. Without it (the
+    // the run's entities, the comparison window, as many days before it (the unmeshed
+    // baseline rollout.comparison falls back on) and a day more. Without it (the
     // database failed the read) the window is told from the pods alone.
     const rolloutDays =
-      (this.options.context.checks ?? DEFAULT_CHECK_SETTINGS).rollout
-        .comparisonDays + 1;
+      2 *
+        (this.options.context.checks ?? DEFAULT_CHECK_SETTINGS).rollout
+          .comparisonDays +
+      1;
     const history = await timed('loadHistory', async () => {
       try {
         return await stores.history.getMany(
@@ -603,6 +617,37 @@ export class MeshCollector {
       }),
     );
     return reports;
+  }
+
+  /**
+   * The fleet figures of the clusters this run collected without a failed source, from
+   * every mapped entity's report (a run for one entity has too few to count). A cluster
+   * whose source failed keeps the day's figures of its last good run. A failed write
+   * only warns: the reports are stored, and the next run writes the figures again.
+   */
+  private async saveClusterFleet(
+    clusters: string[],
+    reports: MeshReport[],
+    snapshots: ClusterSnapshot[],
+    now: Date,
+  ): Promise<void> {
+    if (clusters.length === 0) return;
+    const { stores, config, logger } = this.options;
+    try {
+      await stores.clusterFleet.record(
+        clusterFleetFigures(clusters, reports, snapshots, now.toISOString()),
+      );
+      await stores.clusterFleet.prune(
+        dayOf(now.toISOString()),
+        config.history.retentionDays,
+      );
+    } catch (e) {
+      logger.warn(
+        `Mesh collection could not store the fleet figures of ${clusters.join(
+          ', ',
+        )}; the next run writes them again: ${stringifyError(e)}`,
+      );
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   ClusterSnapshot,
   EntityRollout,
   EntityWorkload,
+  RolloutHistoryBaseline,
 } from '@mesh-readiness/plugin-mesh-node';
 import { podMeshing } from './meshing';
 
@@ -157,9 +158,97 @@ export function historyMeshedSince(
     : undefined;
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const round = (v: number, digits: number) => Number(v.toFixed(digits));
+
+/**
+ * The entity's traffic before it was meshed, from its daily history points: the
+ * `comparisonDays` days before the mesh date that were recorded unmeshed and carry the
+ * day's figures. Those figures are the mesh's view of an unmeshed workload, i.e. what
+ * its meshed callers' proxies reported, so they exist only when some callers were
+ * meshed first. A day recorded meshed is left out (young pods after a redeploy are not
+ * a new mesh), as is a day recorded before figures were kept.
+ */
+export function historyBaseline(
+  points: HistoryPoint[] | undefined,
+  meshedSince: string,
+  comparisonDays: number,
+): RolloutHistoryBaseline {
+  const meshDay = meshedSince.slice(0, 10);
+  const firstDay = new Date(
+    Date.parse(`${meshDay}T00:00:00Z`) - comparisonDays * DAY_MS,
+  )
+    .toISOString()
+    .slice(0, 10);
+  const before = (points ?? []).filter(
+    p => p.day < meshDay && p.day >= firstDay,
+  );
+  if (before.length === 0) {
+    return {
+      available: false,
+      reason: `no stored history in the ${comparisonDays} days before the mesh date (${meshDay})`,
+    };
+  }
+  const unmeshed = before.filter(
+    p => !MESHED.has(p.statuses?.['mesh.enrollment']),
+  );
+  if (unmeshed.length === 0) {
+    return {
+      available: false,
+      reason: `the stored history before ${meshDay} already records the entity meshed, so it is no unmeshed baseline`,
+    };
+  }
+  const days = unmeshed
+    .filter(
+      p =>
+        typeof p.health?.requestsPerSecond === 'number' &&
+        Number.isFinite(p.health.requestsPerSecond),
+    )
+    .sort((a, b) => a.day.localeCompare(b.day));
+  if (days.length === 0) {
+    return {
+      available: false,
+      reason: `the stored history before ${meshDay} has no request figures: while unmeshed, no meshed caller reported requests into it`,
+    };
+  }
+  const rps = days.map(p => p.health!.requestsPerSecond!);
+  const weighted = days.filter(
+    p =>
+      typeof p.health!.successRate === 'number' &&
+      p.health!.requestsPerSecond! > 0,
+  );
+  const weight = weighted.reduce((s, p) => s + p.health!.requestsPerSecond!, 0);
+  const p99s = days
+    .map(p => p.health!.latencyMs?.p99)
+    .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return {
+    available: true,
+    days: days.map(p => p.day),
+    requestsPerSecond: round(rps.reduce((s, v) => s + v, 0) / rps.length, 3),
+    successRate:
+      weight > 0
+        ? round(
+            weighted.reduce(
+              (s, p) =>
+                s + p.health!.successRate! * p.health!.requestsPerSecond!,
+              0,
+            ) / weight,
+            5,
+          )
+        : null,
+    p99Ms: p99s.length > 0 ? round(median(p99s), 1) : null,
+  };
+}
+
 /**
  * The entity's rollout window (`ctx.rollout`): from stored history when it tells the
- * mesh date, else from the workloads' pods (see `workloadRollout`). Pure: the run's time
+ * mesh date, else from the workloads' pods (see `workloadRollout`). Inside the window it
+ * carries the history's unmeshed baseline (`historyBaseline`). Pure: the run's time
  * comes from the snapshots.
  */
 export function computeRollout(
@@ -181,12 +270,19 @@ export function computeRollout(
     runTime && history?.length
       ? historyMeshedSince(history, runTime, days)
       : undefined;
+  const withBaseline = (r: EntityRollout): EntityRollout =>
+    r.inComparisonWindow && r.meshedSince
+      ? {
+          ...r,
+          historyBaseline: historyBaseline(history, r.meshedSince, days),
+        }
+      : r;
   if (fromHistory) {
-    return {
+    return withBaseline({
       meshedSince: fromHistory.meshedSince,
       source: 'history',
       ...windowOf(fromHistory.meshedSince),
-    };
+    });
   }
   const each = workloads.map(w => workloadRollout(w, runTime, days));
   const inWindow = each.filter(r => r.inComparisonWindow && r.meshedSince);
@@ -201,10 +297,10 @@ export function computeRollout(
   const meshedSince = iso(
     inWindow.length > 0 ? Math.max(...times) : Math.min(...times),
   );
-  return {
+  return withBaseline({
     meshedSince,
     source: 'pods',
     inComparisonWindow: inWindow.length > 0,
     windowEndsAt: windowOf(meshedSince).windowEndsAt,
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import {
+  ambientSavings,
   ScorecardRow,
   ScorecardSummary,
 } from '@mesh-readiness/plugin-mesh-common';
@@ -79,6 +80,10 @@ const SUMMARY: ScorecardSummary = {
   },
   doubleInstrumentation: { appSeries: 0, estimatedBytes: 0 },
   medianPropagationRatio: null,
+  ambient: ambientSavings(
+    { cpuCores: 0.7, memoryBytes: 7 * 128 * 2 ** 20 },
+    null,
+  ),
 };
 
 /** A store stub that counts its reads; `rows` can be swapped between scrapes. */

@@ -58,6 +58,7 @@ function stubOptions(): RouterOptions {
       forManagingWaivers: any,
     } as any,
     scorecard: {
+      checkIds: () => ['security.mtls', 'mesh.enrollment'],
       page: any,
       csv: async () => 'entityRef\n',
       summary: any,
@@ -67,6 +68,7 @@ function stubOptions(): RouterOptions {
     } as any,
     attestations: { list: any, create: any, delete: none } as any,
     waivers: { list: any, create: any, delete: none } as any,
+    clusters: { list: any, history: any } as any,
     metrics: {
       allowUnauthenticated: true,
       exposition: { contentType: 'text/plain', metrics: async () => '' },
@@ -127,6 +129,10 @@ const VALID: Record<
     url: '/v1/history/rollups?by=group&key=group:default/team-a&days=30',
   },
   'GET /v1/history/fleet': { url: '/v1/history/fleet?days=30' },
+  'GET /v1/clusters': { url: '/v1/clusters' },
+  'GET /v1/clusters/{cluster}/history': {
+    url: '/v1/clusters/prod-eu/history?days=30',
+  },
   'GET /v1/attestations': {
     url: '/v1/attestations?entityRef=component:default/checkout',
   },
@@ -156,6 +162,10 @@ const INVALID: Record<string, { url: string; body?: object }> = {
   'GET /v1/scorecard/rollups': { url: '/v1/scorecard/rollups?by=team' },
   'GET /v1/history/rollups': { url: '/v1/history/rollups?by=group' },
   'GET /v1/history/fleet': { url: '/v1/history/fleet?days=3651' },
+  'GET /v1/clusters': { url: '/v1/clusters?days=7' },
+  'GET /v1/clusters/{cluster}/history': {
+    url: '/v1/clusters/Prod_EU/history',
+  },
   'GET /v1/attestations': { url: '/v1/attestations' },
   'POST /v1/attestations': {
     url: '/v1/attestations',
@@ -325,6 +335,14 @@ describe('the OpenAPI spec and the router', () => {
         };
         if (schema.enum) {
           for (const v of schema.enum) probe(String(v), true);
+          probe('not-one-of-them', false);
+        }
+        if (Array.isArray(schema.anyOf)) {
+          // e.g. sort: a column, or `check:<check-id>`.
+          for (const branch of schema.anyOf as OpenApiSchema[]) {
+            for (const v of resolveSchema(spec, branch).enum ?? [])
+              probe(String(v), true);
+          }
           probe('not-one-of-them', false);
         }
         if (schema.type === 'integer') {

@@ -174,6 +174,27 @@ describe('ScorecardService', () => {
     expect(catalogCalls.length).toBe(before);
   });
 
+  it('serves a page in one query once it knows what the caller sees', async () => {
+    const queries: string[] = [];
+    const count = (q: { sql: string }) => queries.push(q.sql);
+    db.knex.on('query', count);
+    try {
+      const carol = mockCredentials.user('user:default/carol');
+      // Cold: the refs to ask the catalog about, then the page.
+      await service.page({ ...query, owner: ['team-a'] }, carol);
+      expect(queries).toHaveLength(2);
+      queries.length = 0;
+      const page = await service.page(
+        { ...query, owner: ['team-a'], sort: 'check:security.mtls' },
+        alice,
+      );
+      expect(queries).toHaveLength(1);
+      expect(page.total).toBe(3);
+    } finally {
+      db.knex.off('query', count);
+    }
+  });
+
   it('finds owners however the ref is spelled', async () => {
     for (const owner of ['team-a', 'group:team-a', 'Group:default/Team-A']) {
       expect(

@@ -131,6 +131,11 @@ export class ScorecardService {
     });
   }
 
+  /** The ids of the registered checks (built-in and adopters'): what queries may name. */
+  checkIds(): string[] {
+    return this.options.checkIds();
+  }
+
   /** The lower-cased refs of the scorecard's rows the catalog shows this caller. */
   private async visible(
     credentials: BackstageCredentials,
@@ -167,34 +172,38 @@ export class ScorecardService {
     });
   }
 
+  /**
+   * One page: one statement to the store (ScorecardStore.page), with the refs the
+   * catalog shows this caller bound as one value. Only a cold visibility cache (once per
+   * caller per 5 s) adds the look-up of every ref and the catalog's answer.
+   */
   async page(
     query: ScorecardQuery,
     credentials: BackstageCredentials,
   ): Promise<ScorecardPage> {
-    const visible = await this.visible(credentials);
-    const refs = await this.options.scorecard.matchingRefs(
+    const visible = [...(await this.visibleSet(credentials))];
+    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const page = await this.options.scorecard.page(
       normalize(query),
       query,
       visible,
+      {
+        limit: query.limit,
+        offset: cursor ? cursor.o : query.offset,
+        after: cursor?.r.toLocaleLowerCase('en-US'),
+      },
     );
-    let start = query.offset;
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      const at = refs.indexOf(cursor.r.toLocaleLowerCase('en-US'));
-      start = at >= 0 ? at + 1 : cursor.o;
-    }
-    const pageRefs = refs.slice(start, start + query.limit);
-    const rows = await this.options.scorecard.rowsOf(pageRefs);
-    const end = start + pageRefs.length;
+    const end = page.offset + page.rows.length;
+    const last = page.rows[page.rows.length - 1];
     return {
-      rows,
-      total: refs.length,
+      rows: page.rows,
+      total: page.total,
       limit: query.limit,
-      offset: start,
-      ...(end < refs.length && pageRefs.length > 0
+      offset: page.offset,
+      ...(end < page.total && last
         ? {
             nextCursor: encodeCursor({
-              r: pageRefs[pageRefs.length - 1],
+              r: last.entityRef.toLocaleLowerCase('en-US'),
               o: end,
             }),
           }

@@ -1,5 +1,6 @@
 import { createTestDatabase, TEST_DATABASES } from 'mesh-devtools/databases';
 import {
+  ambientSavings,
   CheckStatus,
   MeshReport,
   ScorecardSortColumn,
@@ -365,6 +366,8 @@ describe.each(TEST_DATABASES)('ScorecardStore on %s', kind => {
       },
       doubleInstrumentation: { appSeries: 10, estimatedBytes: 1000 },
       medianPropagationRatio: 0.7,
+      // No cluster run has counted nodes yet: the sidecar requests alone.
+      ambient: ambientSavings({ cpuCores: 0.5, memoryBytes: 500 }, null),
     });
     expect(
       (
@@ -374,6 +377,49 @@ describe.each(TEST_DATABASES)('ScorecardStore on %s', kind => {
         )
       ).medianPropagationRatio,
     ).toBe(0.7); // (0.9 + 0.5) / 2
+  });
+
+  it("says what ambient would save, less a ztunnel on every node of the sidecars' clusters", async () => {
+    const run = (cluster: string, nodes: number) => ({
+      cluster,
+      runAt: '2026-11-25T10:00:00.000Z',
+      entities: 1,
+      sidecars: {
+        count: 0,
+        measured: 0,
+        requested: { cpuCores: 0, memoryBytes: 0 },
+        used: { cpuCores: 0, memoryBytes: 0 },
+      },
+      doubleInstrumentation: { appSeries: 0, estimatedBytes: 0 },
+      medianPropagationRatio: null,
+      propagationMeasured: 0,
+      nodes,
+    });
+    // Sidecars run in eu (cart, checkout) and us (checkout): both need a node count.
+    await stores.clusterFleet.record([run('eu', 3)]);
+    expect(
+      (await stores.scorecard.summary({}, undefined)).ambient,
+    ).toMatchObject({ nodes: null, ztunnel: null });
+    await stores.clusterFleet.record([run('us', 2)]);
+    expect((await stores.scorecard.summary({}, undefined)).ambient).toEqual(
+      ambientSavings({ cpuCores: 0.5, memoryBytes: 500 }, 5),
+    );
+    expect(
+      (await stores.scorecard.summary({}, undefined)).ambient,
+    ).toMatchObject({
+      nodes: 5,
+      ztunnel: { cpuCores: 0.3, memoryBytes: 60e6 },
+      net: { cpuCores: 0.2, memoryBytes: 0 },
+    });
+    // Entities without sidecars: nothing to move, no ztunnel to add.
+    expect(
+      (
+        await stores.scorecard.summary(
+          { owner: ['group:default/search'] },
+          undefined,
+        )
+      ).ambient,
+    ).toEqual(ambientSavings({ cpuCores: 0, memoryBytes: 0 }, null));
   });
 
   it('rolls up by owner group: average, level shares, worst checks, rollout', async () => {

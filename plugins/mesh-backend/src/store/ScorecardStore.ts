@@ -1,4 +1,5 @@
 import {
+  ambientSavings,
   CheckStatus,
   MeshReport,
   ReadinessLevel,
@@ -6,10 +7,12 @@ import {
   ScorecardRollupBy,
   SCORECARD_ROLLUP_BY,
   ScorecardRow,
-  ScorecardSortColumn,
+  ScorecardSort,
   ScorecardSummary,
 } from '@mesh-readiness/plugin-mesh-common';
 import { Knex } from 'knex';
+import { ClusterFleetStore } from './ClusterFleetStore';
+import { orderBySql, SortSql } from './scorecardSort';
 
 const TABLE = 'mesh_scorecard';
 const PLACEMENTS = 'mesh_scorecard_placements';
@@ -34,42 +37,6 @@ const LEVEL_RANK: Record<ReadinessLevel, number> = {
   'production-ready': 4,
 };
 
-/**
- * Sort columns and the SQL expressions they sort by. Every expression is non-null, so
- * both databases order the same way and `nulls first/last` never matters.
- */
-const SORT_EXPRESSIONS: Record<ScorecardSortColumn, string> = {
-  entityRef: 'entity_ref',
-  title: 'lower(title)',
-  kind: 'kind',
-  owner: 'owner',
-  system: 'system',
-  domain: 'domain',
-  namespaces: 'namespaces',
-  clusters: 'clusters',
-  provider: 'provider',
-  dataPlane: 'data_plane',
-  score: 'score',
-  level: 'level_rank',
-  coverage: 'COALESCE(coverage_covered, -1)',
-  stale: 'CASE WHEN stale THEN 1 ELSE 0 END',
-  generatedAt: 'generated_at',
-};
-
-const TEXT_SORTS = new Set<ScorecardSortColumn>([
-  'entityRef',
-  'title',
-  'kind',
-  'owner',
-  'system',
-  'domain',
-  'namespaces',
-  'clusters',
-  'provider',
-  'dataPlane',
-  'generatedAt',
-]);
-
 /** Filters of the scorecard, summary and roll-ups; values of one filter are OR-ed. */
 export interface ScorecardFilter {
   owner?: string[];
@@ -86,8 +53,16 @@ export interface ScorecardFilter {
 }
 
 export interface ScorecardOrder {
-  sort: ScorecardSortColumn;
+  sort: ScorecardSort;
   order: 'asc' | 'desc';
+}
+
+/** A page of the scorecard: the rows, how many match in all, where the page starts. */
+export interface ScorecardStorePage {
+  rows: ScorecardRow[];
+  total: number;
+  /** The 0-based position of the page's first row in the whole ordered list. */
+  offset: number;
 }
 
 interface Row {
@@ -347,22 +322,36 @@ export type Visible = ((entityRef: string) => boolean) | undefined;
 /**
  * The fleet scorecard, read from its own narrow tables (never from the reports' JSON).
  * Filters and sorts run in SQL on indexed columns; what the caller may see is decided by
- * the catalog (ScorecardService) and applied to the matching refs, so a page is two
- * queries: the ordered refs that match, then the page's rows.
+ * the catalog (ScorecardService) and handed in as the refs it shows, so a page, its
+ * total and its cursor position are one statement (`page`).
  */
 export class ScorecardStore {
   constructor(private readonly db: Knex) {}
 
+  /** ORDER BY for a sort (scorecardSort.ts), for this database. */
+  private orderBy(order: ScorecardOrder): SortSql {
+    return orderBySql(order, this.isPg() ? 'pg' : 'sqlite');
+  }
+
+  private isPg(): boolean {
+    return this.db.client.config.client === 'pg';
+  }
+
   /**
-   * ORDER BY for a sort, ties by ref in the same direction. Text sorts bytewise on
-   * PostgreSQL too (COLLATE "C"), as SQLite does, so both databases page alike.
+   * `entity_ref` among the refs, bound as one value however many there are: a text[]
+   * literal on PostgreSQL (`= any`, the cheapest there), a JSON array on SQLite.
    */
-  private orderBy(order: ScorecardOrder): string {
-    const collate = this.db.client.config.client === 'pg' ? ' COLLATE "C"' : '';
-    const expression = `${SORT_EXPRESSIONS[order.sort]}${
-      TEXT_SORTS.has(order.sort) ? collate : ''
-    }`;
-    return `${expression} ${order.order}, entity_ref${collate} ${order.order}`;
+  private whereRefIn(q: Knex.QueryBuilder, refs: string[]): void {
+    if (this.isPg()) {
+      const literal = `{${refs
+        .map(r => `"${r.replace(/[\\"]/g, m => `\\${m}`)}"`)
+        .join(',')}}`;
+      q.whereRaw('entity_ref = any(?::text[])', [literal]);
+    } else {
+      q.whereRaw('entity_ref in (select value from json_each(?))', [
+        JSON.stringify(refs),
+      ]);
+    }
   }
 
   private filtered(filter: ScorecardFilter): Knex.QueryBuilder {
@@ -428,9 +417,10 @@ export class ScorecardStore {
     order: ScorecardOrder,
     visible: Visible,
   ): Promise<string[]> {
+    const { sql, bindings } = this.orderBy(order);
     const rows: { entity_ref: string }[] = await this.filtered(filter)
       .select('entity_ref')
-      .orderByRaw(this.orderBy(order));
+      .orderByRaw(sql, bindings);
     const refs = rows.map(r => r.entity_ref);
     return visible ? refs.filter(visible) : refs;
   }
@@ -447,15 +437,68 @@ export class ScorecardStore {
     return refs.flatMap(r => byRef.get(r) ?? []);
   }
 
+  /**
+   * One page of the matching rows the caller may see, with the total, in one statement:
+   * the matching refs are numbered in the requested order (a window function), counted,
+   * and the page's rows are joined back by primary key. `visible` (lower-cased refs, the
+   * catalog's answer) goes in as one bound value; undefined: every row.
+   *
+   * The page starts after the row `after` (a cursor's last ref) where that row still
+   * matches, else after `offset` rows, so a cursor survives its row leaving the set.
+   */
+  async page(
+    filter: ScorecardFilter,
+    order: ScorecardOrder,
+    visible: string[] | undefined,
+    window: { limit: number; offset: number; after?: string },
+  ): Promise<ScorecardStorePage> {
+    const { sql, bindings } = this.orderBy(order);
+    const matching = this.filtered(filter).select(
+      'entity_ref',
+      this.db.raw(`row_number() over (order by ${sql}) as pos`, bindings),
+    );
+    if (visible) this.whereRefIn(matching, visible);
+    const columns = ROW_COLUMNS.map(c => `t.${c}`).join(', ');
+    // The one-row `one` keeps the total when the page is empty (past the end).
+    const result = await this.db.raw(
+      `with matching as ?,
+      page_start as (
+        select coalesce((select pos from matching where entity_ref = ?), ?) as start_after
+      ),
+      page as (
+        select entity_ref, pos from matching
+        where pos > (select start_after from page_start)
+        order by pos limit ?
+      )
+      select (select count(*) from matching) as total,
+        (select start_after from page_start) as start_after,
+        page.pos as pos, ${columns}
+      from (select 1 as one) as one
+      left join page on 1 = 1
+      left join ${TABLE} t on t.entity_ref = page.entity_ref
+      order by page.pos`,
+      [matching, window.after ?? null, window.offset, window.limit],
+    );
+    const rows: Array<
+      Row & { total: unknown; start_after: unknown; pos: unknown }
+    > = Array.isArray(result) ? result : result.rows;
+    return {
+      rows: rows.filter(r => r.pos !== null).map(parseRow),
+      total: Number(rows[0]?.total ?? 0),
+      offset: Number(rows[0]?.start_after ?? window.offset),
+    };
+  }
+
   /** Every matching, visible row in order, in one query (the CSV export). */
   async allRows(
     filter: ScorecardFilter,
     order: ScorecardOrder,
     visible: Visible,
   ): Promise<ScorecardRow[]> {
+    const { sql, bindings } = this.orderBy(order);
     const rows: Row[] = await this.filtered(filter)
       .select(ROW_COLUMNS)
-      .orderByRaw(this.orderBy(order));
+      .orderByRaw(sql, bindings);
     return (visible ? rows.filter(r => visible(r.entity_ref)) : rows).map(
       parseRow,
     );
@@ -478,6 +521,7 @@ export class ScorecardStore {
       'app_series',
       'app_series_bytes',
       'propagation_ratio',
+      'clusters',
     );
     const summary: ScorecardSummary = {
       entities: 0,
@@ -491,10 +535,15 @@ export class ScorecardStore {
       },
       doubleInstrumentation: { appSeries: 0, estimatedBytes: 0 },
       medianPropagationRatio: null,
+      ambient: ambientSavings({ cpuCores: 0, memoryBytes: 0 }, null),
     };
     const ratios: number[] = [];
+    const sidecarClusters = new Set<string>();
     for (const r of rows) {
       if (visible && !visible(r.entity_ref)) continue;
+      if (Number(r.sidecars) > 0)
+        for (const c of JSON.parse(r.clusters) as string[])
+          sidecarClusters.add(c);
       summary.entities += 1;
       summary.levels[r.level] = (summary.levels[r.level] ?? 0) + 1;
       if (r.stale) summary.stale += 1;
@@ -519,7 +568,27 @@ export class ScorecardStore {
     );
     summary.sidecars.used.cpuCores = round(summary.sidecars.used.cpuCores);
     summary.medianPropagationRatio = median(ratios);
+    summary.ambient = ambientSavings(
+      summary.sidecars.requested,
+      await this.nodesOf(sidecarClusters),
+    );
     return summary;
+  }
+
+  /**
+   * The nodes of these clusters, from their latest collection runs: a ztunnel runs on
+   * each. Null unless every one of them has a node count (none, or no run yet).
+   */
+  private async nodesOf(clusters: Set<string>): Promise<number | null> {
+    if (clusters.size === 0) return null;
+    const latest = await new ClusterFleetStore(this.db).latest([...clusters]);
+    let nodes = 0;
+    for (const c of clusters) {
+      const n = latest.get(c)?.nodes;
+      if (typeof n !== 'number') return null;
+      nodes += n;
+    }
+    return nodes;
   }
 
   /** Every roll-up of the whole fleet (no filter, no visibility): the history's points. */

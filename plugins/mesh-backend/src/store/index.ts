@@ -6,6 +6,7 @@ import { Attestation } from '@mesh-readiness/plugin-mesh-common';
 import { Knex } from 'knex';
 import { AttestationStore } from './AttestationStore';
 import { ClusterRunStore } from './ClusterRunStore';
+import { ClusterFleetStore } from './ClusterFleetStore';
 import { HistoryStore } from './HistoryStore';
 import { ReportStore } from './ReportStore';
 import { ScorecardStore } from './ScorecardStore';
@@ -20,6 +21,8 @@ export { ScorecardStore } from './ScorecardStore';
 export { WaiverStore } from './WaiverStore';
 export { ClusterRunStore } from './ClusterRunStore';
 export type { ClusterRunState } from './ClusterRunStore';
+export { ClusterFleetStore } from './ClusterFleetStore';
+export type { ClusterFleetInput } from './ClusterFleetStore';
 
 const migrationsDir = resolvePackagePath(
   '@mesh-readiness/plugin-mesh-backend',
@@ -37,6 +40,8 @@ export interface MeshStores {
   scorecard: ScorecardStore;
   /** Collections per cluster, for refreshes asked of a replica that does not collect. */
   runs: ClusterRunStore;
+  /** The fleet figures of each cluster per collection run. */
+  clusterFleet: ClusterFleetStore;
 }
 
 /** Opens the plugin's stores, migrating the database first unless told not to. */
@@ -57,5 +62,6 @@ export async function openStores(
     waivers: new WaiverStore(client),
     scorecard: new ScorecardStore(client),
     runs: new ClusterRunStore(client),
+    clusterFleet: new ClusterFleetStore(client),
   };
 }

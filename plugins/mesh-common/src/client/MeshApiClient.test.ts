@@ -178,6 +178,20 @@ describe('MeshApiClient', () => {
       { method: 'GET', path: '/v1/history/fleet', query: [] },
     ],
     [
+      'listClusters',
+      c => c.listClusters(),
+      { method: 'GET', path: '/v1/clusters', query: [] },
+    ],
+    [
+      'getClusterFleetHistory',
+      c => c.getClusterFleetHistory('prod-eu', 14),
+      {
+        method: 'GET',
+        path: '/v1/clusters/prod-eu/history',
+        query: [['days', '14']],
+      },
+    ],
+    [
       'listAttestations',
       c => c.listAttestations('component:default/checkout'),
       {

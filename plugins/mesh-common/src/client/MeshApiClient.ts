@@ -3,6 +3,8 @@ import {
   Attestation,
   AttestationsResponse,
   ChecksResponse,
+  ClusterFleetHistoryResponse,
+  ClustersResponse,
   CreateAttestationRequest,
   CreateWaiverRequest,
   FleetHistoryResponse,
@@ -172,6 +174,23 @@ export class MeshApiClient {
   /** `GET /v1/history/fleet?days=`. */
   async getFleetHistory(days?: number): Promise<FleetHistoryResponse> {
     return this.getJson(`/v1/history/fleet${queryString({ days })}`);
+  }
+
+  /** `GET /v1/clusters`: each cluster's last run and latest fleet figures. */
+  async listClusters(): Promise<ClustersResponse> {
+    return this.getJson('/v1/clusters');
+  }
+
+  /** `GET /v1/clusters/:cluster/history?days=`. */
+  async getClusterFleetHistory(
+    cluster: string,
+    days?: number,
+  ): Promise<ClusterFleetHistoryResponse> {
+    return this.getJson(
+      `/v1/clusters/${encodeURIComponent(cluster)}/history${queryString({
+        days,
+      })}`,
+    );
   }
 
   /** `GET /v1/attestations?entityRef=`. */

@@ -1,4 +1,4 @@
-import { ScorecardSortColumn } from '../types';
+import { ScorecardSort } from '../types';
 
 /**
  * What the client needs from its host: Backstage's `DiscoveryApi` (frontend) and
@@ -48,7 +48,8 @@ export interface MeshScorecardFilters {
  * @public
  */
 export interface MeshScorecardQuery extends MeshScorecardFilters {
-  sort?: ScorecardSortColumn;
+  /** A column, or `check:<check-id>` for that check's status. */
+  sort?: ScorecardSort;
   order?: 'asc' | 'desc';
   limit?: number;
   offset?: number;

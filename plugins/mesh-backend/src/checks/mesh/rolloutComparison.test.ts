@@ -6,6 +6,8 @@ import {
   metrics,
   namespace,
   snapshot,
+  traffic,
+  TrafficSpec,
   unconfiguredSource,
 } from '../../__testUtils__/fixtures';
 import { aged, daysAgo } from '../../__testUtils__/rollout';
@@ -33,18 +35,41 @@ interface Case {
   podDays?: number;
   workloadDays?: number;
   series?: Partial<MetricSeries>;
+  /** The mesh's own traffic into the workload now. */
+  mesh?: Record<string, TrafficSpec>;
   history?: HistoryPoint[];
   noPrometheus?: boolean;
   status: string;
   summary: RegExp;
 }
 
-const point = (day: number, status: CheckStatus): HistoryPoint => ({
+const point = (
+  day: number,
+  status: CheckStatus,
+  health?: HistoryPoint['health'],
+): HistoryPoint => ({
   day: daysAgo(day).slice(0, 10),
   score: 50,
   level: 'not-ready',
   statuses: { 'mesh.enrollment': status },
+  ...(health ? { health } : {}),
 });
+/** A day's figures as history keeps them: the callers' view of an unmeshed workload. */
+const seen = (
+  requestsPerSecond: number | null,
+  successRate: number | null,
+  p99: number | null = null,
+): HistoryPoint['health'] => ({
+  requestsPerSecond,
+  successRate,
+  latencyMs: { p50: null, p95: null, p99 },
+});
+const UNMESHED_WEEK = [
+  point(6, 'fail', seen(10, 0.999)),
+  point(5, 'fail', seen(12, 0.998)),
+  point(4, 'not-applicable', seen(8, 1)),
+  point(3, 'fail', seen(10, 0.999)),
+];
 
 describe('rollout.comparison', () => {
   it('reads Kubernetes (the window) and treats Prometheus as its own reason', () => {
@@ -112,7 +137,56 @@ describe('rollout.comparison', () => {
       podDays: 2,
       workloadDays: 60,
       status: 'unknown',
-      summary: /nothing to compare: no application HTTP server metrics/,
+      summary:
+        /nothing to compare: no application HTTP server metrics.*nor can the mesh's view stand in: no stored history in the 7 days before the mesh date/,
+    },
+    {
+      what: 'no app metrics: the mesh now in line with the stored history before the mesh',
+      podDays: 2,
+      workloadDays: 60,
+      mesh: { [KEY]: traffic({ requestsPerSecond: 10 }) },
+      history: UNMESHED_WEEK,
+      status: 'pass',
+      summary:
+        /numbers in line with before the mesh: the mesh's view now vs the stored history of .*p99 n\/a → 95 ms, 5xx 0.11% → 0%, 10 → 10 req\/s \(no latency on both sides/,
+    },
+    {
+      what: 'no app metrics: the mesh now fails more than the stored history shows',
+      podDays: 2,
+      workloadDays: 60,
+      mesh: {
+        [KEY]: traffic({ requestsPerSecond: 10, serverErrorsPerSecond: 0.5 }),
+      },
+      history: UNMESHED_WEEK,
+      status: 'warn',
+      summary:
+        /Stop and investigate.*5xx rate 0.11% → 5% \(\+4.89 points, bound 1\) \(the mesh's view now vs the stored history before the mesh\)/,
+    },
+    {
+      what: 'no app metrics, and the history before the mesh date is already meshed',
+      podDays: 2,
+      workloadDays: 60,
+      mesh: { [KEY]: traffic() },
+      history: [point(4, 'pass', seen(10, 1)), point(3, 'pass', seen(10, 1))],
+      status: 'unknown',
+      summary: /already records the entity meshed/,
+    },
+    {
+      what: 'no app metrics, and no meshed caller saw it before the mesh',
+      podDays: 2,
+      workloadDays: 60,
+      mesh: { [KEY]: traffic() },
+      history: [point(4, 'fail', seen(null, null)), point(3, 'fail')],
+      status: 'unknown',
+      summary: /no request figures: while unmeshed, no meshed caller reported/,
+    },
+    {
+      what: 'no app metrics, and the mesh sees no requests now',
+      podDays: 2,
+      workloadDays: 60,
+      history: UNMESHED_WEEK,
+      status: 'unknown',
+      summary: /the mesh reports no requests into it now/,
     },
     {
       what: 'young pods, but the mesh already saw the workload a week ago',
@@ -164,7 +238,7 @@ describe('rollout.comparison', () => {
     const ctx = contextFor(
       [
         snapshot('prod', objects, {
-          metrics: metrics({}, '5m', c.series ?? {}),
+          metrics: metrics(c.mesh ?? {}, '5m', c.series ?? {}),
           ...(c.noPrometheus ? { prometheus: unconfiguredSource } : {}),
         }),
       ],

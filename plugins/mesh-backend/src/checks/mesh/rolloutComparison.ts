@@ -1,6 +1,5 @@
 import { CHECK_DEFINITIONS } from '@mesh-readiness/plugin-mesh-common';
 import {
-  AppHttpFigures,
   CheckOutcome,
   EntityContext,
   EntityWorkload,
@@ -15,41 +14,38 @@ import {
   workloadLabel,
   worst,
 } from '../security/common';
+import {
+  appFigures,
+  Figures,
+  historyFigures,
+  judgeFigures,
+  meshFigures,
+  round,
+} from './rolloutFigures';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-interface Figures {
-  requestsPerSecond: number;
-  /** 5xx share of the requests, in percent. */
-  errorRatePercent: number;
-  p99Ms?: number;
-}
-
 interface Finding {
   workload: string;
-  dataPlane: DataPlane;
+  dataPlane?: DataPlane;
+  /**
+   * What was compared: the app's own HTTP metrics now and a week earlier, or the
+   * mesh's view now against the stored history from before the mesh date.
+   */
+  basis: 'app-metrics' | 'mesh-vs-history';
+  /** The workloads the finding judges (one, or every one without app metrics). */
+  covers: string[];
   status: 'pass' | 'warn' | 'unknown';
   reason: string;
   before?: Figures;
   after?: Figures;
+  /** Stored history days the `before` figures come from. */
+  historyDays?: string[];
   p99IncreasePercent?: number;
   errorRateIncreasePoints?: number;
   regressions?: string[];
-}
-
-const round = (v: number, digits = 2) => Number(v.toFixed(digits));
-
-function figures(row: AppHttpFigures | undefined): Figures | undefined {
-  if (!row?.requestsPerSecond || row.requestsPerSecond <= 0) return undefined;
-  return {
-    requestsPerSecond: round(row.requestsPerSecond, 3),
-    errorRatePercent: round(
-      ((row.errorsPerSecond ?? 0) / row.requestsPerSecond) * 100,
-    ),
-    ...(row.p99Ms !== undefined && Number.isFinite(row.p99Ms)
-      ? { p99Ms: round(row.p99Ms, 1) }
-      : {}),
-  };
+  /** No app metrics on one side: the stored history may stand in. */
+  noAppMetrics?: boolean;
 }
 
 function compare(
@@ -59,7 +55,13 @@ function compare(
   meshedSince: string | undefined,
   runTime: string | undefined,
 ): Finding {
-  const base = { workload: workloadLabel(w), dataPlane };
+  const label = workloadLabel(w);
+  const base = {
+    workload: label,
+    dataPlane,
+    basis: 'app-metrics' as const,
+    covers: [label],
+  };
   const metrics = ctx.metricsFor(w);
   if (!metrics) {
     return {
@@ -89,62 +91,79 @@ function compare(
       )} req/s into it ${ROLLOUT_BASELINE_OFFSET_DAYS} days ago, so the baseline is not unmeshed (young pods after a redeploy, not a new mesh)`,
     };
   }
-  const before = figures(baselineRow);
-  const after = figures(rows.find(r => r.period === 'now'));
+  const before = appFigures(baselineRow);
+  const after = appFigures(rows.find(r => r.period === 'now'));
   if (!before || !after) {
     return {
       ...base,
       status: 'unknown',
+      noAppMetrics: true,
       reason: `no application HTTP server metrics (Micrometer, OpenTelemetry, prom-client…) ${
         before ? 'now' : `${ROLLOUT_BASELINE_OFFSET_DAYS} days ago`
-      } to compare before and after meshing; the stored history keeps statuses, not figures, so there is no unmeshed baseline`,
+      } to compare before and after meshing`,
       ...(before ? { before } : {}),
       ...(after ? { after } : {}),
     };
   }
-  const { maxP99IncreasePercent, maxErrorRateIncreasePoints } =
-    ctx.settings.rollout;
-  const errorRateIncreasePoints = round(
-    after.errorRatePercent - before.errorRatePercent,
-  );
-  const p99IncreasePercent =
-    before.p99Ms && after.p99Ms !== undefined
-      ? round(((after.p99Ms - before.p99Ms) / before.p99Ms) * 100, 1)
-      : undefined;
-  const regressions: string[] = [];
-  if (p99IncreasePercent !== undefined) {
-    if (p99IncreasePercent > maxP99IncreasePercent) {
-      regressions.push(
-        `p99 ${before.p99Ms} ms → ${after.p99Ms} ms (+${p99IncreasePercent}%, bound ${maxP99IncreasePercent}%)`,
-      );
-    }
+  return { ...base, ...judgeFigures(before, after, ctx.settings.rollout) };
+}
+
+/**
+ * Where the app has no metrics of its own: the mesh's golden signals now against the
+ * entity's stored history before the mesh date. Entity-wide, as history is kept.
+ */
+function compareWithHistory(ctx: EntityContext, covers: string[]): Finding {
+  const base = {
+    workload: covers.join(', '),
+    basis: 'mesh-vs-history' as const,
+    covers,
+  };
+  const baseline = ctx.rollout.historyBaseline;
+  if (!baseline?.available) {
+    return {
+      ...base,
+      status: 'unknown',
+      reason: baseline?.reason ?? 'no stored history to compare with',
+    };
   }
-  if (errorRateIncreasePoints > maxErrorRateIncreasePoints) {
-    regressions.push(
-      `5xx rate ${before.errorRatePercent}% → ${after.errorRatePercent}% (+${errorRateIncreasePoints} points, bound ${maxErrorRateIncreasePoints})`,
-    );
+  const history = { historyDays: baseline.days };
+  const before = historyFigures(baseline);
+  if (!before) {
+    return {
+      ...base,
+      ...history,
+      status: 'unknown',
+      reason: `the stored history of ${baseline.days.join(
+        ', ',
+      )} shows no requests into it before the mesh`,
+    };
   }
-  const figuresText = `p99 ${before.p99Ms ?? 'n/a'} → ${
-    after.p99Ms ?? 'n/a'
-  } ms, 5xx ${before.errorRatePercent}% → ${after.errorRatePercent}%, ${
-    before.requestsPerSecond
-  } → ${after.requestsPerSecond} req/s`;
+  const after = meshFigures(ctx.health);
+  if (!after) {
+    return {
+      ...base,
+      ...history,
+      before,
+      status: 'unknown',
+      reason: `the mesh reports no requests into it now (${
+        ctx.health.reason ?? `health ${ctx.health.status}`
+      })`,
+    };
+  }
+  const judged = judgeFigures(before, after, ctx.settings.rollout);
   return {
     ...base,
-    status: regressions.length > 0 ? 'warn' : 'pass',
+    ...history,
+    ...judged,
     reason:
-      regressions.length > 0
-        ? regressions.join('; ')
-        : `in line: ${figuresText}${
-            p99IncreasePercent === undefined
-              ? ' (no latency histogram: judged on the error rate)'
-              : ''
-          }`,
-    before,
-    after,
-    errorRateIncreasePoints,
-    ...(p99IncreasePercent !== undefined ? { p99IncreasePercent } : {}),
-    ...(regressions.length > 0 ? { regressions } : {}),
+      judged.status === 'pass'
+        ? judged.reason.replace(
+            /^in line: /,
+            `in line: the mesh's view now vs the stored history of ${
+              baseline.days[0]
+            }…${baseline.days[baseline.days.length - 1]}, `,
+          )
+        : `${judged.reason} (the mesh's view now vs the stored history before the mesh)`,
   };
 }
 
@@ -220,7 +239,7 @@ function evaluate(ctx: EntityContext): CheckOutcome {
       rollout.source !== 'pods' ||
       workloadRollout(w, runTime, days).inComparisonWindow,
   );
-  const findings = judged.map(({ w, dataPlane }) =>
+  const fromApps = judged.map(({ w, dataPlane }) =>
     compare(
       ctx,
       w,
@@ -231,6 +250,30 @@ function evaluate(ctx: EntityContext): CheckOutcome {
       runTime,
     ),
   );
+  // Workloads whose app exports no HTTP metrics: the stored history stands in, once for
+  // all of them; without it they stay unknown, with both reasons.
+  const noApp = fromApps.filter(f => f.noAppMetrics);
+  const fromHistory =
+    noApp.length > 0
+      ? compareWithHistory(
+          ctx,
+          noApp.map(f => f.workload),
+        )
+      : undefined;
+  const findings: Finding[] = fromApps
+    .filter(f => !f.noAppMetrics || fromHistory?.status === 'unknown')
+    .map(({ noAppMetrics, ...f }) =>
+      noAppMetrics
+        ? {
+            ...f,
+            reason: `${f.reason}; nor can the mesh's view stand in: ${
+              fromHistory!.reason
+            }`,
+          }
+        : f,
+    );
+  if (fromHistory && fromHistory.status !== 'unknown')
+    findings.push(fromHistory);
   const status = worst(findings.map(f => f.status));
   const evidence = {
     ...windowEvidence,
@@ -257,7 +300,7 @@ function evaluate(ctx: EntityContext): CheckOutcome {
         )}): compare the app's own p99 and 5xx with the mesh's view (istioctl proxy-config / linkerd viz stat), look at retries, timeouts and protocol detection on the ports.`,
         'If the regression is the mesh, take the workload out while you investigate:',
         ...judged
-          .filter(({ w }) => bad.some(f => f.workload === workloadLabel(w)))
+          .filter(({ w }) => bad.some(f => f.covers.includes(workloadLabel(w))))
           .map(({ w, dataPlane }) => rollback(w, dataPlane)),
       ].join('\n'),
     };
@@ -270,9 +313,12 @@ function evaluate(ctx: EntityContext): CheckOutcome {
       evidence,
     };
   }
+  const beforeText = findings.every(f => f.basis === 'app-metrics')
+    ? `${ROLLOUT_BASELINE_OFFSET_DAYS} days before`
+    : 'before the mesh';
   return {
     status: 'pass',
-    summary: `Inside the ${days}-day comparison window (meshed since ${since}), numbers in line with ${ROLLOUT_BASELINE_OFFSET_DAYS} days before: ${findings
+    summary: `Inside the ${days}-day comparison window (meshed since ${since}), numbers in line with ${beforeText}: ${findings
       .map(f => f.reason.replace(/^in line: /, ''))
       .join('; ')}.`,
     evidence,

@@ -217,6 +217,40 @@ describe('sidecar.rightsizing', () => {
     ]);
   });
 
+  it('says what ambient would save: the sidecar requests less a ztunnel on each of their nodes', () => {
+    const scheduled = objects('istio', SIZED).map(o =>
+      o.kind === 'Pod'
+        ? ({
+            ...o,
+            spec: {
+              ...(o.spec as object),
+              // Both pods on one node: one ztunnel would serve them.
+              nodeName: 'node-a',
+            },
+          } as KubeObject)
+        : o,
+    );
+    const outcome = evaluate(scheduled, usage('istio-proxy', [0.05, 60 * MI]));
+    expect(outcome.evidence.ambientWouldSave).toEqual({
+      sidecarRequests: { cpuCores: 0.2, memoryBytes: 256 * MI },
+      nodes: 1,
+      ztunnelPerNode: { cpuCores: 0.06, memoryBytes: 12e6 },
+      ztunnel: { cpuCores: 0.06, memoryBytes: 12e6 },
+      net: { cpuCores: 0.14, memoryBytes: 256 * MI - 12e6 },
+      assumption: expect.stringMatching(/one ztunnel per node/),
+    });
+    // Pods the data does not place on a node: the saving is the requests alone.
+    const unplaced = evaluate(
+      objects('istio', SIZED),
+      usage('istio-proxy', [0.05, 60 * MI]),
+    );
+    expect(unplaced.evidence.ambientWouldSave).toMatchObject({
+      nodes: null,
+      ztunnel: null,
+      net: { cpuCores: 0.2, memoryBytes: 256 * MI },
+    });
+  });
+
   it('rounds the suggested request up to 10m of CPU and 16Mi of memory', () => {
     expect(suggestedRequest('cpu', 0)).toBe('10m');
     expect(suggestedRequest('cpu', 0.1)).toBe('130m');

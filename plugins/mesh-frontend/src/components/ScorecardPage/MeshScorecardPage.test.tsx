@@ -12,6 +12,7 @@ import {
 } from '@backstage/test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
+  ambientSavings,
   RollupHistoryPoint,
   ScorecardPage,
   ScorecardRollupsResponse,
@@ -65,6 +66,11 @@ const SUMMARY: ScorecardSummary = {
   },
   doubleInstrumentation: { appSeries: 1234, estimatedBytes: 5 * 1024 * 1024 },
   medianPropagationRatio: 0.85,
+  // 700m and 896 MiB requested, less 2 ztunnels (120m and 24 MB).
+  ambient: ambientSavings(
+    { cpuCores: 0.7, memoryBytes: 7 * 128 * 1024 * 1024 },
+    2,
+  ),
 };
 
 function rollups(by: string): ScorecardRollupsResponse {
@@ -257,6 +263,14 @@ describe('MeshScorecardPage', () => {
     expect(within(summary).getByText('1234 series')).toBeInTheDocument();
     expect(within(summary).getByText(/5\.0 MiB/)).toBeInTheDocument();
     expect(within(summary).getByText('85.00%')).toBeInTheDocument();
+    const ambient = within(summary).getByTestId('mesh-ambient-savings');
+    expect(ambient).toHaveTextContent(
+      'Ambient would save 580m CPU and 873.1 MiB (the sidecar requests less a ztunnel on each of 2 nodes: 120m CPU and 22.9 MiB)',
+    );
+    expect(ambient).toHaveAttribute(
+      'title',
+      expect.stringMatching(/one ztunnel per node/),
+    );
     expect(
       within(summary).getByLabelText('production-ready count'),
     ).toHaveTextContent('1');

@@ -78,6 +78,32 @@ export function formatCores(cores: number | null | undefined): string {
 }
 
 /**
+ * What moving the sidecars to ambient would save: their requests less a ztunnel per node
+ * when the data counts nodes. The assumption behind it is the line's tooltip.
+ */
+function AmbientSavingsLine(props: { summary: ScorecardSummary }) {
+  const classes = useStyles();
+  const { net, ztunnel, nodes, assumption } = props.summary.ambient;
+  return (
+    <Typography
+      variant="body2"
+      data-testid="mesh-ambient-savings"
+      title={assumption}
+    >
+      Ambient would save {whole(formatCores(net.cpuCores))} CPU and{' '}
+      {whole(formatBytes(net.memoryBytes))}{' '}
+      <span className={classes.label}>
+        {ztunnel && nodes !== null
+          ? `(the sidecar requests less a ztunnel on each of ${nodes} nodes: ${whole(
+              formatCores(ztunnel.cpuCores),
+            )} CPU and ${whole(formatBytes(ztunnel.memoryBytes))})`
+          : '(the sidecar requests; no node counts for the ztunnel side)'}
+      </span>
+    </Typography>
+  );
+}
+
+/**
  * Counts by level, sidecar cost, double instrumentation and trace propagation. The
  * levels take a full-width strip and the other three share a row, so at 1280×800 every
  * card is wide enough for its figures: nothing is clipped and no word breaks.
@@ -145,6 +171,7 @@ export function SummaryCards(props: { summary: ScorecardSummary }) {
             usage measured on {summary.sidecars.measured} of{' '}
             {summary.sidecars.count}
           </Typography>
+          {summary.ambient && <AmbientSavingsLine summary={summary} />}
         </InfoCard>
       </Grid>
       <Grid item xs={12} sm={6} lg={4}>

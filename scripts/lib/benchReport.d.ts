@@ -1,0 +1,4 @@
+export function ruleServedCell(
+  fetch: { rules?: number } | undefined,
+  ruleEntries: number | undefined,
+): string;
