@@ -6,6 +6,7 @@ import {
   meshReportReadConditions,
 } from '@mesh-readiness/plugin-mesh-backend';
 import {
+  CHECK_STATUS_SORT_ORDER,
   MeshReport,
   meshReportReadPermission,
   ScorecardRow,
@@ -251,6 +252,44 @@ describe('mesh actions for agents', () => {
           .map(r => r.entityRef)
           .sort(),
       );
+    });
+
+    it("sorts by a check's status, worst first, and names a check id it does not know", async () => {
+      const res = await invoke('list-mesh-scorecard', {
+        sort: 'check:security.authorization',
+        limit: 100,
+      });
+      expect(res.status).toBe(200);
+      const rank = (ref: string) => {
+        const status = all.find(r => r.entityRef === ref)!.checks[
+          'security.authorization'
+        ];
+        const at = CHECK_STATUS_SORT_ORDER.indexOf(status as any);
+        return at < 0 ? CHECK_STATUS_SORT_ORDER.length : at;
+      };
+      const ranks = res.body.output.rows.map((r: { entityRef: string }) =>
+        rank(r.entityRef),
+      );
+      expect(new Set(ranks).size).toBeGreaterThan(1);
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+
+      for (const [input, words] of [
+        [
+          { sort: 'check:security.mtsl' },
+          "sort: 'security.mtsl' is not a check id",
+        ],
+        [{ sort: 'bogus' }, "sort: 'bogus' is not a column"],
+        [
+          { checks: [{ id: 'security.mtsl', status: 'fail' }] },
+          "checks: 'security.mtsl' is not a check id",
+        ],
+      ] as const) {
+        const bad = await invoke('list-mesh-scorecard', input);
+        expect({
+          status: bad.status,
+          message: bad.body.error?.message,
+        }).toEqual({ status: 400, message: expect.stringContaining(words) });
+      }
     });
 
     it('refuses mine for a service, which owns nothing', async () => {

@@ -1,8 +1,10 @@
 import { UserInfoService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import {
   SCORECARD_SORT_COLUMNS,
   ScorecardRow,
+  ScorecardSort,
 } from '@mesh-readiness/plugin-mesh-common';
 import { ScorecardService } from '../service/ScorecardService';
 import { filterInput, toScorecardFilter } from './filters';
@@ -13,6 +15,33 @@ function withStatus(row: ScorecardRow, status: string): string[] {
     .filter(([, s]) => s === status)
     .map(([id]) => id)
     .sort();
+}
+
+/**
+ * The sort an agent asked for, as the scorecard takes it; a check id (in `sort` or in
+ * the check filters) must be registered, so a typo is an error naming it, not a page
+ * sorted or filtered by nothing.
+ */
+function checkedSort(
+  sort: string,
+  checks: Array<{ id: string }> | undefined,
+  known: string[],
+): ScorecardSort {
+  for (const { id } of checks ?? []) {
+    if (!known.includes(id))
+      throw new InputError(`checks: '${id}' is not a check id`);
+  }
+  if ((SCORECARD_SORT_COLUMNS as readonly string[]).includes(sort))
+    return sort as ScorecardSort;
+  const id = sort.startsWith('check:') ? sort.slice('check:'.length) : '';
+  if (id && known.includes(id)) return sort as ScorecardSort;
+  throw new InputError(
+    id
+      ? `sort: '${id}' is not a check id`
+      : `sort: '${sort}' is not a column; one of ${SCORECARD_SORT_COLUMNS.join(
+          ', ',
+        )}, or check:<check-id>`,
+  );
 }
 
 /**
@@ -34,7 +63,16 @@ export function registerListMeshScorecard(
       input: z =>
         z.object({
           ...filterInput(z),
-          sort: z.enum(SCORECARD_SORT_COLUMNS).default('score'),
+          sort: z
+            .string()
+            .min(1)
+            .max(160)
+            .default('score')
+            .describe(
+              `A column (${SCORECARD_SORT_COLUMNS.join(
+                ', ',
+              )}) or check:<check-id> to sort by that check's status, worst first`,
+            ),
           order: z.enum(['asc', 'desc']).default('asc'),
           limit: z.number().int().min(1).max(100).default(25),
           cursor: z
@@ -70,10 +108,15 @@ export function registerListMeshScorecard(
     },
     action: async ({ input, credentials }) => {
       const { sort, order, limit, cursor, ...filters } = input;
+      const checkedSortValue = checkedSort(
+        sort,
+        filters.checks,
+        scorecard.checkIds(),
+      );
       const page = await scorecard.page(
         {
           ...(await toScorecardFilter(filters, credentials, userInfo)),
-          sort,
+          sort: checkedSortValue,
           order,
           limit,
           offset: 0,
