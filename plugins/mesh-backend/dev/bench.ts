@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import knexFactory from 'knex';
 import { CheckRegistry } from '../src/checks/registry';
+import { PER_ENTITY } from './perEntity';
 import {
   ClusterSources,
   createClusterSources,
@@ -64,44 +65,6 @@ function catalogOf(entities: Entity[]): CatalogService {
       entities.find(e => stringifyEntityRef(e) === ref),
   } as unknown as CatalogService;
 }
-
-/**
- * How a per-entity plugin narrows each catalog entry to one workload (the fleet's
- * workloads are Deployments named after their entity).
- */
-const PER_ENTITY: Record<
-  string,
-  ((ns: string, wl: string) => string) | 'cluster'
-> = {
-  istioRequests: (ns, wl) =>
-    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
-  istioLatency: (ns, wl) =>
-    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
-  // The entity's inbound edges, including those its callers failed themselves.
-  istioSourceRequests: (ns, wl) =>
-    `destination_service_namespace="${ns}",destination_service_name="${wl}"`,
-  istioTcp: (ns, wl) =>
-    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
-  linkerdResponses: (ns, wl) => `namespace="${ns}",deployment="${wl}"`,
-  linkerdLatency: (ns, wl) => `namespace="${ns}",deployment="${wl}"`,
-  scrapedProxies: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
-  istioPlaintextInbound: (ns, wl) =>
-    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
-  istioShadowDenials: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
-  linkerdAuthzDenials: (ns, wl) => `namespace="${ns}",deployment="${wl}"`,
-  istioEgressPassthrough: (ns, wl) =>
-    `source_workload_namespace="${ns}",source_workload="${wl}"`,
-  appHttpSeries: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
-  istioSourceLatency: (ns, wl) =>
-    `destination_workload_namespace="${ns}",destination_workload="${wl}"`,
-  linkerdOutboundLatency: (ns, wl) =>
-    `dst_namespace="${ns}",dst_deployment="${wl}"`,
-  proxyUsage: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
-  rolloutAppHttp: (ns, wl) => `namespace="${ns}",pod=~"${wl}-.*"`,
-  // Control-plane series are the cluster's, whichever way they are collected: once.
-  pilotConvergence: 'cluster',
-  meshCertificateExpiry: 'cluster',
-};
 
 /** A querier that adds up the wall time of its requests. */
 class TimedQuerier {
