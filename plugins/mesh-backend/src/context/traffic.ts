@@ -9,10 +9,17 @@ import {
 } from '@mesh-readiness/plugin-mesh-node';
 import { mergeBuckets } from '../health/histogram';
 
-interface SourceIndex {
+/**
+ * A cluster's source-reported edges (`istioSourceRequests`) by the keys checks look
+ * them up by. Checks run once per entity: scanning the whole cluster's rows each time
+ * would make a run quadratic in the fleet's size.
+ */
+export interface SourceIndex {
   byDestinationWorkload: Map<string, SourceReportedRequest[]>;
   /** Only the requests whose caller's proxy could not name a destination workload. */
   byDestinationService: Map<string, SourceReportedRequest[]>;
+  /** Every request by its destination Service, named workload or not. */
+  byService: Map<string, SourceReportedRequest[]>;
   bySource: Map<string, SourceReportedRequest[]>;
 }
 
@@ -26,18 +33,20 @@ function push<T>(map: Map<string, T[]>, key: string | undefined, value: T) {
 }
 
 /** The source-reported edges of a cluster, indexed once per snapshot, not per entity. */
-function sourceIndex(metrics: MetricsData): SourceIndex {
+export function sourceIndex(metrics: MetricsData): SourceIndex {
   let index = indexes.get(metrics);
   if (index) return index;
   index = {
     byDestinationWorkload: new Map(),
     byDestinationService: new Map(),
+    byService: new Map(),
     bySource: new Map(),
   };
   for (const row of metrics.series.istioSourceRequests ?? []) {
     if (row.destinationWorkload)
       push(index.byDestinationWorkload, row.destinationWorkload, row);
     else push(index.byDestinationService, row.destinationService, row);
+    push(index.byService, row.destinationService, row);
     push(index.bySource, row.source, row);
   }
   indexes.set(metrics, index);

@@ -55,6 +55,7 @@ import {
   workloadLabel,
   WorkloadVerdict,
 } from './common';
+import { sourceIndex } from '../../context/traffic';
 
 /** Callers put in a suggested policy, the busiest first. */
 const MAX_CALLERS = 10;
@@ -136,12 +137,12 @@ function wouldBeDenied(
 
 /** Callers seen in the window, as `namespace/workload`, from the callers' own reports. */
 function istioCallers(ctx: EntityContext, w: EntityWorkload): string[] {
-  const series = ctx.metricsFor(w)?.series;
-  if (!series) return [];
+  const metrics = ctx.metricsFor(w);
+  if (!metrics) return [];
   const key = workloadKey(w);
   const byCaller = new Map<string, number>();
-  for (const r of series.istioSourceRequests ?? []) {
-    if (r.destinationWorkload !== key || !r.source) continue;
+  for (const r of sourceIndex(metrics).byDestinationWorkload.get(key) ?? []) {
+    if (!r.source) continue;
     byCaller.set(r.source, (byCaller.get(r.source) ?? 0) + r.rate);
   }
   return [...byCaller.entries()]

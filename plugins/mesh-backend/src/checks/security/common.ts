@@ -8,6 +8,7 @@ import {
   WorkloadFacts,
 } from '@mesh-readiness/plugin-mesh-node';
 import { PodMeshing, workloadMeshings } from '../../context/meshing';
+import { workloadNamed } from '../../context/workloadIndex';
 
 export type DataPlane = 'istio-sidecar' | 'istio-ambient' | 'linkerd';
 
@@ -146,11 +147,9 @@ export function serviceAccountOf(
   cluster: string,
   key: string,
 ): string | undefined {
-  const snap = ctx.snapshots.find(s => s.cluster === cluster);
+  const facts = ctx.snapshots.find(s => s.cluster === cluster)?.kubernetes.data;
   const [ns, name] = key.split('/');
-  const found = snap?.kubernetes.data?.workloads.find(
-    x => x.namespace === ns && x.name === name,
-  );
+  const found = facts && workloadNamed(facts, ns, name);
   return found?.pods[0]?.serviceAccountName ?? found?.serviceAccountName;
 }
 

@@ -20,6 +20,7 @@ import {
   workloadKey,
 } from '@mesh-readiness/plugin-mesh-node';
 import { workloadMeshings } from '../../context/meshing';
+import { sourceIndex } from '../../context/traffic';
 import {
   clusterMeshFacts,
   workloadRef,
@@ -39,11 +40,11 @@ export function restrictsEgress(scope: SidecarScopeFacts): boolean {
 
 /** Namespaces the workload calls, from its proxies' outbound reports (when scraped). */
 function calledNamespaces(ctx: EntityContext, w: EntityWorkload): string[] {
-  const rows = ctx.metricsFor(w)?.series.istioSourceRequests ?? [];
+  const metrics = ctx.metricsFor(w);
   const key = workloadKey(w);
+  const rows = metrics ? sourceIndex(metrics).bySource.get(key) ?? [] : [];
   const out = new Set<string>();
   for (const r of rows) {
-    if (r.source !== key) continue;
     const ns = (r.destinationService ?? r.destinationWorkload)?.split('/')[0];
     if (ns && ns !== 'unknown') out.add(ns);
   }

@@ -16,6 +16,7 @@ import {
   workloadLabel,
 } from '../security/common';
 import { clusterMeshFacts } from '../workload/support';
+import { sourceIndex } from '../../context/traffic';
 
 /** The entity annotation with the end-to-end p99 budget of one hop, in ms. */
 export const LATENCY_BUDGET_ANNOTATION = 'servicemesh/latency-budget-p99-ms';
@@ -227,7 +228,8 @@ function proxyFailures(
   w: EntityWorkload,
   dataPlane: DataPlane,
 ): Signal {
-  const series = ctx.metricsFor(w)?.series;
+  const metrics = ctx.metricsFor(w);
+  const series = metrics?.series;
   const key = workloadKey(w);
   let proxy = 0;
   let app = 0;
@@ -246,13 +248,16 @@ function proxyFailures(
     const services = new Set(
       w.mesh.services.map(s => `${s.namespace}/${s.name}`),
     );
-    for (const r of series?.istioSourceRequests ?? []) {
-      const ours =
-        r.destinationWorkload === key ||
-        (!r.destinationWorkload &&
-          r.destinationService !== undefined &&
-          services.has(r.destinationService));
-      if (!ours) continue;
+    const index = metrics && sourceIndex(metrics);
+    const ours = index
+      ? [
+          ...(index.byDestinationWorkload.get(key) ?? []),
+          ...[...services].flatMap(
+            s => index.byDestinationService.get(s) ?? [],
+          ),
+        ]
+      : [];
+    for (const r of ours) {
       const failed = /^5/.test(r.code) || r.code === '-';
       if (!failed) continue;
       if (r.responseFlags && r.responseFlags !== '-') {

@@ -144,6 +144,17 @@ const NODE_AGENTS = [
   'csi',
 ];
 
+/**
+ * A token naming a data store, with an optional version (`postgres16`). Built once: the
+ * check runs for every workload of the fleet. Alternatives are tried in DATA_STORES'
+ * order, so the first store that matches the whole token wins, as a search would.
+ */
+const DATA_STORE_TOKEN = new RegExp(
+  `^(${DATA_STORES.map(s => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(
+    '|',
+  )})\\d*$`,
+);
+
 /** `docker.io/bitnami/postgresql:16@sha256:…` → `postgresql`. */
 export function repositoryName(image: string): string {
   const noDigest = image.split('@')[0];
@@ -159,7 +170,7 @@ export function dataStoreOf(image: string | undefined): string | undefined {
   const tokens = repositoryName(image).split(/[-_.]/).filter(Boolean);
   if (tokens.some(t => TOOL_WORDS.has(t))) return undefined;
   for (const t of tokens) {
-    const store = DATA_STORES.find(s => new RegExp(`^${s}\\d*$`).test(t));
+    const store = DATA_STORE_TOKEN.exec(t)?.[1];
     if (store) return store;
   }
   return undefined;

@@ -20,6 +20,7 @@ import {
   networkAuthenticationFacts,
   serverAuthorizationFacts,
 } from './linkerdPolicy';
+import { inNamespaces } from './inNamespaces';
 import { resolveLinkerd } from './linkerdWorkload';
 import {
   istioMeshConfig,
@@ -218,9 +219,8 @@ export function resolveWorkloadMeshFacts(
     workload.templateAnnotations,
     ...workload.pods.map(p => p.annotations),
   ];
-  const services = mesh.services.filter(
+  const services = inNamespaces(mesh.services, [ns], s => s.namespace).filter(
     s =>
-      s.namespace === ns &&
       Object.keys(s.selector).length > 0 &&
       selectsAnyPod(
         { matchLabels: s.selector, matchExpressions: [] },
@@ -241,19 +241,40 @@ export function resolveWorkloadMeshFacts(
     namespace,
     istio.gateways,
   );
-  const sidecarScope = resolveSidecarScope(istio.sidecars, ns, podLabels, root);
+  const sidecarScope = resolveSidecarScope(
+    inNamespaces(istio.sidecars, [ns, root], s => s.ref.namespace),
+    ns,
+    podLabels,
+    root,
+  );
   return {
     services,
-    disruptionBudgets: mesh.podDisruptionBudgets.filter(
-      p =>
-        p.ref.namespace === ns &&
-        p.selector !== undefined &&
-        selectsAnyPod(p.selector, podLabels),
+    disruptionBudgets: inNamespaces(
+      mesh.podDisruptionBudgets,
+      [ns],
+      p => p.ref.namespace,
+    ).filter(
+      p => p.selector !== undefined && selectsAnyPod(p.selector, podLabels),
     ),
     istio: {
-      mtls: resolveMtls(istio.peerAuthentications, ns, podLabels, root),
+      mtls: resolveMtls(
+        inNamespaces(
+          istio.peerAuthentications,
+          [ns, root],
+          p => p.ref.namespace,
+        ),
+        ns,
+        podLabels,
+        root,
+      ),
+      // Its namespace's, the root namespace's, and (targetRefs stay in their policy's
+      // namespace) those of the waypoints that serve it.
       authorizationPolicies: resolveAuthorizationPolicies(
-        istio.authorizationPolicies,
+        inNamespaces(
+          istio.authorizationPolicies,
+          [ns, root, ...waypoints.map(w => w.gateway.namespace)],
+          p => p.ref.namespace,
+        ),
         ns,
         podLabels,
         root,

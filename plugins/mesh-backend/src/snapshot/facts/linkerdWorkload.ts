@@ -7,6 +7,7 @@ import {
   WorkloadMeshFacts,
 } from '@mesh-readiness/plugin-mesh-node';
 import { matchesLabelSelector, selectsAnyPod } from './selectors';
+import { inNamespaces } from './inNamespaces';
 
 const DEFAULT_INBOUND = 'config.linkerd.io/default-inbound-policy';
 
@@ -47,12 +48,11 @@ export function resolveLinkerd(
   podAnnotations: Record<string, string>[],
   ns: NamespaceFacts | undefined,
 ): WorkloadMeshFacts['linkerd'] {
-  const servers = linkerd.servers.filter(
-    s =>
-      s.ref.namespace === namespace &&
-      s.podSelector &&
-      selectsAnyPod(s.podSelector, podLabels),
-  );
+  const servers = inNamespaces(
+    linkerd.servers,
+    [namespace],
+    s => s.ref.namespace,
+  ).filter(s => s.podSelector && selectsAnyPod(s.podSelector, podLabels));
   const serverNames = servers.map(s => s.ref.name);
   const routeServers = (ref: PolicyTargetRef): string[] => {
     const route = linkerd.routes.find(r =>
@@ -76,43 +76,47 @@ export function resolveLinkerd(
     }
     return [];
   };
-  const authorizationPolicies = linkerd.authorizationPolicies.flatMap(
-    (policy): AppliedLinkerdAuthorizationPolicy[] => {
-      const covers = covered(policy.targetRef);
-      if (covers.length === 0) return [];
-      const applied: AppliedLinkerdAuthorizationPolicy = {
-        policy,
-        servers: [...new Set(covers)],
-        meshTLSAuthentications: [],
-        networkAuthentications: [],
-        missingAuthentications: [],
-      };
-      for (const ref of policy.requiredAuthenticationRefs) {
-        if (ref.kind === 'MeshTLSAuthentication') {
-          const found = linkerd.meshTLSAuthentications.find(a =>
-            same(a.ref, ref.kind, ref.namespace, ref.name),
-          );
-          if (found) applied.meshTLSAuthentications.push(found);
-          else applied.missingAuthentications.push(ref);
-        } else if (ref.kind === 'NetworkAuthentication') {
-          const found = linkerd.networkAuthentications.find(a =>
-            same(a.ref, ref.kind, ref.namespace, ref.name),
-          );
-          if (found) applied.networkAuthentications.push(found);
-          else applied.missingAuthentications.push(ref);
-        }
+  // Only a policy whose target is in this namespace can cover its Servers.
+  const authorizationPolicies = inNamespaces(
+    linkerd.authorizationPolicies,
+    [namespace],
+    p => p.targetRef.namespace,
+  ).flatMap((policy): AppliedLinkerdAuthorizationPolicy[] => {
+    const covers = covered(policy.targetRef);
+    if (covers.length === 0) return [];
+    const applied: AppliedLinkerdAuthorizationPolicy = {
+      policy,
+      servers: [...new Set(covers)],
+      meshTLSAuthentications: [],
+      networkAuthentications: [],
+      missingAuthentications: [],
+    };
+    for (const ref of policy.requiredAuthenticationRefs) {
+      if (ref.kind === 'MeshTLSAuthentication') {
+        const found = linkerd.meshTLSAuthentications.find(a =>
+          same(a.ref, ref.kind, ref.namespace, ref.name),
+        );
+        if (found) applied.meshTLSAuthentications.push(found);
+        else applied.missingAuthentications.push(ref);
+      } else if (ref.kind === 'NetworkAuthentication') {
+        const found = linkerd.networkAuthentications.find(a =>
+          same(a.ref, ref.kind, ref.namespace, ref.name),
+        );
+        if (found) applied.networkAuthentications.push(found);
+        else applied.missingAuthentications.push(ref);
       }
-      return [applied];
-    },
-  );
-  const serverAuthorizations = linkerd.serverAuthorizations.filter(
+    }
+    return [applied];
+  });
+  const serverAuthorizations = inNamespaces(
+    linkerd.serverAuthorizations,
+    [namespace],
+    a => a.ref.namespace,
+  ).filter(
     a =>
-      a.ref.namespace === namespace &&
-      ((a.server.name !== undefined && serverNames.includes(a.server.name)) ||
-        (a.server.selector !== undefined &&
-          servers.some(s =>
-            matchesLabelSelector(a.server.selector!, s.labels),
-          ))),
+      (a.server.name !== undefined && serverNames.includes(a.server.name)) ||
+      (a.server.selector !== undefined &&
+        servers.some(s => matchesLabelSelector(a.server.selector!, s.labels))),
   );
   return {
     servers,

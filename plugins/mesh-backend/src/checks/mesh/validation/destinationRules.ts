@@ -9,6 +9,7 @@ import {
   workloadKey,
 } from '@mesh-readiness/plugin-mesh-node';
 import { hostMatches, serviceHost } from '../../../snapshot/facts/traffic';
+import { sourceIndex } from '../../../context/traffic';
 import { hostExists } from './hosts';
 import {
   Finding,
@@ -21,15 +22,18 @@ import {
 
 /** Source-reported requests to a Service, and those the caller's Envoy answered `UH`. */
 function observedToService(input: RuleInput, s: ServiceFacts) {
-  const rows = input.metrics?.series.istioSourceRequests;
-  if (!rows) return undefined;
+  if (!input.metrics?.series.istioSourceRequests) return undefined;
+  const index = sourceIndex(input.metrics);
   const service = `${s.namespace}/${s.name}`;
   const key = workloadKey(input.w);
   let total = 0;
   let uh = 0;
+  // The Service's requests and the workload's, each once.
+  const rows = new Set([
+    ...(index.byService.get(service) ?? []),
+    ...(index.byDestinationWorkload.get(key) ?? []),
+  ]);
   for (const row of rows) {
-    if (row.destinationService !== service && row.destinationWorkload !== key)
-      continue;
     total += row.rate;
     if (row.responseFlags.split(',').includes('UH')) uh += row.rate;
   }
