@@ -99,6 +99,9 @@ const QUERIES = [
     order: 'asc',
   },
   { sort: 'generatedAt', order: 'desc' },
+  // By a check's status, over the whole fleet and within a filter.
+  { sort: 'check:security.authorization', order: 'asc' },
+  { level: ['not-ready'], sort: 'check:security.mtls', order: 'desc' },
 ];
 
 const quantile = (values, q) => {
