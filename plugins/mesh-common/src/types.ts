@@ -388,16 +388,32 @@ export interface ScorecardRollupsResponse {
   rollups: ScorecardRollup[];
 }
 
+/**
+ * Sidecars counted over the fleet or one cluster: how many, how many had usage data
+ * (`measured`), and the CPU and memory they request and use.
+ */
+export interface SidecarFleetFigures {
+  count: number;
+  measured: number;
+  requested: { cpuCores: number; memoryBytes: number };
+  used: { cpuCores: number; memoryBytes: number };
+}
+
+/** No sidecars yet: where a fleet or cluster total starts. */
+export function noSidecars(): SidecarFleetFigures {
+  return {
+    count: 0,
+    measured: 0,
+    requested: { cpuCores: 0, memoryBytes: 0 },
+    used: { cpuCores: 0, memoryBytes: 0 },
+  };
+}
+
 export interface ScorecardSummary {
   entities: number;
   levels: Record<string, number>;
   stale: number;
-  sidecars: {
-    count: number;
-    measured: number;
-    requested: { cpuCores: number; memoryBytes: number };
-    used: { cpuCores: number; memoryBytes: number };
-  };
+  sidecars: SidecarFleetFigures;
   /** Application HTTP series kept beside the mesh's own (double instrumentation). */
   doubleInstrumentation: { appSeries: number; estimatedBytes: number };
   /** Median of the entities' trace propagation ratios; null when none was measured. */
@@ -421,12 +437,7 @@ export interface ClusterFleetFigures {
   day: string;
   /** Catalog entities with a workload in the cluster. */
   entities: number;
-  sidecars: {
-    count: number;
-    measured: number;
-    requested: { cpuCores: number; memoryBytes: number };
-    used: { cpuCores: number; memoryBytes: number };
-  };
+  sidecars: SidecarFleetFigures;
   doubleInstrumentation: { appSeries: number; estimatedBytes: number };
   /** Median of the cluster's workloads' trace propagation ratios; null when none was measured. */
   medianPropagationRatio: number | null;

@@ -4,7 +4,7 @@
  * trace propagation) split by the cluster each workload runs in, and the nodes its
  * snapshot's pods run on. A workload that two entities map is counted once.
  */
-import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
+import { MeshReport, noSidecars } from '@mesh-readiness/plugin-mesh-common';
 import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
 import type { ClusterFleetInput } from '../store/ClusterFleetStore';
 
@@ -68,12 +68,7 @@ export function clusterFleetFigures(
         cluster,
         runAt,
         entities: 0,
-        sidecars: {
-          count: 0,
-          measured: 0,
-          requested: { cpuCores: 0, memoryBytes: 0 },
-          used: { cpuCores: 0, memoryBytes: 0 },
-        },
+        sidecars: noSidecars(),
         doubleInstrumentation: { appSeries: 0, estimatedBytes: 0 },
         medianPropagationRatio: null,
         propagationMeasured: 0,
