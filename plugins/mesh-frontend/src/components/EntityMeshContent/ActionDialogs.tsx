@@ -6,7 +6,7 @@ import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import TextField from '@material-ui/core/TextField';
+import TextField, { OutlinedTextFieldProps } from '@material-ui/core/TextField';
 import Alert from '@material-ui/lab/Alert';
 import { useApi } from '@backstage/core-plugin-api';
 import {
@@ -70,6 +70,28 @@ function FormDialog(props: {
         </DialogActions>
       </form>
     </Dialog>
+  );
+}
+
+/**
+ * A form field that shows its hint, or its problem once the user tried to submit: the
+ * dialogs' fields differ only in what they ask and how they check it.
+ */
+function CheckedField(
+  props: Omit<
+    OutlinedTextFieldProps,
+    'variant' | 'helperText' | 'error' | 'margin'
+  > & { problem?: string; hint: string; touched: boolean },
+) {
+  const { problem, hint, touched, ...rest } = props;
+  return (
+    <TextField
+      {...rest}
+      helperText={(touched && problem) || hint}
+      error={touched && Boolean(problem)}
+      margin="normal"
+      variant="outlined"
+    />
   );
 }
 
@@ -154,52 +176,41 @@ export function AttestDialog(props: {
       onClose={props.onClose}
       onSubmit={submit}
     >
-      <TextField
+      <CheckedField
         id="mesh-attest-note"
         label="Note"
-        helperText={
-          (touched && noteProblem) ||
-          'What was done and where, e.g. "Drill on 2026-01-02 by the payments on-call".'
-        }
-        error={touched && Boolean(noteProblem)}
+        problem={noteProblem}
+        hint='What was done and where, e.g. "Drill on 2026-01-02 by the payments on-call".'
+        touched={touched}
         value={note}
         onChange={e => setNote(e.target.value)}
         multiline
         minRows={2}
         fullWidth
         required
-        margin="normal"
-        variant="outlined"
         inputProps={{ maxLength: noteMaxLength }}
       />
-      <TextField
+      <CheckedField
         id="mesh-attest-link"
         label="Link (optional)"
-        helperText={
-          (touched && linkProblem) ||
-          'The runbook, the drill write-up, the record.'
-        }
-        error={touched && Boolean(linkProblem)}
+        problem={linkProblem}
+        hint="The runbook, the drill write-up, the record."
+        touched={touched}
         value={link}
         onChange={e => setLink(e.target.value)}
         type="url"
         fullWidth
-        margin="normal"
-        variant="outlined"
         inputProps={{ maxLength: linkMaxLength }}
       />
-      <TextField
+      <CheckedField
         id="mesh-attest-days"
         label="Valid for (days)"
-        helperText={
-          (touched && daysProblem) || `${minDays} to ${maxDays} days.`
-        }
-        error={touched && Boolean(daysProblem)}
+        problem={daysProblem}
+        hint={`${minDays} to ${maxDays} days.`}
+        touched={touched}
         value={days}
         onChange={e => setDays(e.target.value)}
         type="number"
-        margin="normal"
-        variant="outlined"
         inputProps={{ min: minDays, max: maxDays, step: 1 }}
         required
       />
@@ -258,37 +269,29 @@ export function WaiveDialog(props: {
       onClose={props.onClose}
       onSubmit={submit}
     >
-      <TextField
+      <CheckedField
         id="mesh-waive-reason"
         label="Reason"
-        helperText={
-          (touched && reasonProblem) ||
-          'Why the check does not apply here, e.g. "egress goes through the proxy fleet".'
-        }
-        error={touched && Boolean(reasonProblem)}
+        problem={reasonProblem}
+        hint='Why the check does not apply here, e.g. "egress goes through the proxy fleet".'
+        touched={touched}
         value={reason}
         onChange={e => setReason(e.target.value)}
         multiline
         minRows={2}
         fullWidth
         required
-        margin="normal"
-        variant="outlined"
         inputProps={{ maxLength: WAIVER_LIMITS.reasonMaxLength }}
       />
-      <TextField
+      <CheckedField
         id="mesh-waive-until"
         label="Until (optional)"
-        helperText={
-          (touched && dayProblem) ||
-          'The last day it applies (YYYY-MM-DD); empty: until withdrawn.'
-        }
-        error={touched && Boolean(dayProblem)}
+        problem={dayProblem}
+        hint="The last day it applies (YYYY-MM-DD); empty: until withdrawn."
+        touched={touched}
         value={until}
         onChange={e => setUntil(e.target.value)}
         type="date"
-        margin="normal"
-        variant="outlined"
         InputLabelProps={{ shrink: true }}
         inputProps={{ min: todayUtc() }}
       />
