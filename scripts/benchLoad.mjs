@@ -20,6 +20,8 @@
  *     (`backend.auth.externalAccess`), what an adopter gives a script or service.
  *
  * Phases (autocannon):
+ *   q. 200 reads/s for 60 s, evenly paced, with no collection running: the floor this
+ *      machine gives phases b, d and e, which add collections to the same reads;
  *   a. report reads at 100 connections for 20 s, across every entity;
  *   b. 200 reads/s for 60 s, evenly paced (an open loop: pacedReads), while POST
  *      /v1/refresh collects the whole fleet in a loop;
@@ -32,7 +34,7 @@
  *   e. phase d again with the serving replica on a CPU of its own (taskset: CPU 1 for
  *      it, CPU 0 for the rest, PostgreSQL included), as on a host of its own.
  *
- * Options: --services N, --phases a,b,c, --cpu-prof (writes a CPU profile of the
+ * Options: --services N, --phases q,a,b,c, --cpu-prof (writes a CPU profile of the
  * backend to test/artifacts/bench-load-prof/ when it exits), --read-seconds S.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -70,7 +72,7 @@ function options(argv) {
   };
   return {
     services: Number(value('--services') ?? 1000),
-    phases: new Set((value('--phases') ?? 'a,b,c,d').split(',')),
+    phases: new Set((value('--phases') ?? 'q,a,b,c,d').split(',')),
     cpuProf: argv.includes('--cpu-prof'),
     readSeconds: Number(value('--read-seconds') ?? 20),
   };
@@ -700,6 +702,12 @@ export async function runLoadBench(argv) {
     };
 
     out.phases = {};
+    if (opts.phases.has('q')) {
+      await read({ connections: 20, duration: 3 }); // warm-up, as b's
+      const q = await steadyAt(port)();
+      out.phases.q = q;
+      log(`load: q. ${JSON.stringify(q)}`);
+    }
     if (opts.phases.has('a')) {
       await read({ connections: 20, duration: 3 }); // warm-up (JIT, pools, caches)
       const a = summarise(
@@ -810,7 +818,14 @@ export async function runLoadBench(argv) {
   );
 
   const rows = [];
-  const { a, b, c, d, e } = out.phases ?? {};
+  const { q, a, b, c, d, e } = out.phases ?? {};
+  if (q) {
+    rows.push({
+      measure: 'q. p50 / p99 ms of 200 reads/s with no collection (the floor)',
+      figure: `${q.p50Ms} / ${q.p99Ms}`,
+      target: '',
+    });
+  }
   if (a) {
     rows.push(
       {
