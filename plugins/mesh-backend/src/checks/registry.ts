@@ -2,6 +2,7 @@ import {
   CheckDefinition,
   CheckResult,
   CheckSeverity,
+  ChecklistItemId,
   DEFAULT_SEVERITY,
   SourceKind,
 } from '@mesh-readiness/plugin-mesh-common';
@@ -21,6 +22,7 @@ export class CheckRegistry {
   readonly checks: MeshCheck[];
   /** The severity each check is scored with: `mesh.severities`, else its definition's. */
   private readonly severities = new Map<string, CheckSeverity>();
+  private readonly checklistItems = new Map<string, ChecklistItemId>();
 
   /**
    * `builtins` replaces the built-in checks, for tests about something else.
@@ -53,6 +55,8 @@ export class CheckRegistry {
     }
     for (const check of this.checks) {
       const id = check.definition.id;
+      if (check.definition.checklistItem)
+        this.checklistItems.set(id, check.definition.checklistItem);
       this.severities.set(
         id,
         overrides[id] ?? check.definition.severity ?? DEFAULT_SEVERITY,
@@ -82,15 +86,12 @@ export class CheckRegistry {
 
   /** Results carry what they are scored with, so a stored report scores alone. */
   private readonly stamp = (r: CheckResult): CheckResult => {
-    const definition = this.checks.find(
-      c => c.definition.id === r.id,
-    )?.definition;
+    // A Map, not a scan of the checks: this runs for every check of every entity.
+    const checklistItem = this.checklistItems.get(r.id);
     return {
       ...r,
       severity: this.severities.get(r.id) ?? DEFAULT_SEVERITY,
-      ...(definition?.checklistItem
-        ? { checklistItem: definition.checklistItem }
-        : {}),
+      ...(checklistItem ? { checklistItem } : {}),
     };
   };
 }
