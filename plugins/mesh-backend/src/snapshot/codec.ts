@@ -1,4 +1,6 @@
 import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
+import { stringifySteps } from '../lib/jsonSteps';
+import { runToEnd } from '../lib/timeSlices';
 
 /**
  * The stored form of a snapshot. Bumped whenever the snapshot's shape changes (a new
@@ -14,14 +16,35 @@ const NON_FINITE = '$nonFinite';
  * written as `{"$nonFinite": "Infinity"}` instead, and read back as numbers.
  */
 export function encodeSnapshot(snapshot: ClusterSnapshot): string {
+  return runToEnd(encodeSnapshotSteps(snapshot)).join('');
+}
+
+/**
+ * encodeSnapshot step by step (stringifySteps), as pieces of JSON: a fleet's snapshot
+ * is megabytes, and one stringify of it held the event loop for tens of milliseconds
+ * on every run.
+ */
+export function* encodeSnapshotSteps(
+  snapshot: ClusterSnapshot,
+): Generator<void, string[]> {
   // The Kubernetes facts, the largest part, hold no computed floats: a plain stringify,
-  // several times faster than one with a replacer, which a fleet's snapshot would block
-  // the event loop on. The metric and trace parts keep the replacer.
+  // several times faster than one with a replacer. The metric and trace parts keep it.
   const { kubernetes, ...rest } = snapshot;
-  const others = JSON.stringify(rest, keepNonFinite);
-  return `{"format":${SNAPSHOT_FORMAT},"snapshot":{"kubernetes":${JSON.stringify(
-    kubernetes,
-  )}${others === '{}' ? '' : `,${others.slice(1, -1)}`}}}`;
+  const parts = [
+    '{"format":',
+    String(SNAPSHOT_FORMAT),
+    ',"snapshot":{"kubernetes":',
+  ];
+  // No spread: a fleet's pieces outnumber what a call may take as arguments.
+  for (const p of yield* stringifySteps(kubernetes)) parts.push(p);
+  const others = yield* stringifySteps(rest, keepNonFinite);
+  // `others` is an object's JSON: `{`, its members, `}`; its members follow kubernetes.
+  if (others.length > 2) {
+    parts.push(',');
+    for (let i = 1; i < others.length - 1; i++) parts.push(others[i]);
+  }
+  parts.push('}}');
+  return parts;
 }
 
 function keepNonFinite(_key: string, value: unknown): unknown {

@@ -1,10 +1,11 @@
 import { Knex } from 'knex';
 import { promisify } from 'node:util';
+import { once } from 'node:events';
 import zlib from 'node:zlib';
 import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
-import { decodeSnapshot, encodeSnapshot } from '../snapshot/codec';
+import { decodeSnapshot, encodeSnapshotSteps } from '../snapshot/codec';
+import { runInSlices } from '../lib/timeSlices';
 
-const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 const TABLE = 'mesh_snapshots';
 
@@ -17,7 +18,11 @@ export class SnapshotStore {
   constructor(private readonly db: Knex) {}
 
   async save(snapshot: ClusterSnapshot): Promise<void> {
-    const data = await gzip(Buffer.from(encodeSnapshot(snapshot)));
+    // Encoded in time slices and compressed piece by piece: one string of a fleet's
+    // snapshot, and one Buffer of it, each held the event loop for milliseconds more.
+    const data = await gzipParts(
+      await runInSlices(encodeSnapshotSteps(snapshot)),
+    );
     await this.db(TABLE)
       .insert({
         cluster: snapshot.cluster,
@@ -41,4 +46,32 @@ export class SnapshotStore {
     }
     return out;
   }
+}
+
+/** Text this long goes to the compressor at once. */
+const GZIP_WRITE_CHARS = 256 * 1024;
+
+/** Gzips the pieces' concatenation, handing the compressor a bounded batch at a time. */
+export async function gzipParts(parts: string[]): Promise<Buffer> {
+  const gz = zlib.createGzip();
+  const chunks: Buffer[] = [];
+  gz.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = once(gz, 'end');
+  // Awaited below; if the compressor fails while a write waits, that wait throws first.
+  ended.catch(() => undefined);
+  let batch: string[] = [];
+  let chars = 0;
+  for (const part of parts) {
+    batch.push(part);
+    chars += part.length;
+    if (chars >= GZIP_WRITE_CHARS) {
+      // Rejects with the compressor's error, if it fails, as `ended` does.
+      if (!gz.write(batch.join(''))) await once(gz, 'drain');
+      batch = [];
+      chars = 0;
+    }
+  }
+  gz.end(batch.join(''));
+  await ended;
+  return Buffer.concat(chunks);
 }

@@ -1,0 +1,89 @@
+/** How much JSON a step writes before it offers a pause: small enough to stay short. */
+const STEP_CHARS = 16 * 1024;
+
+/** A replacer that gives the same answer whatever the key (see stringifySteps). */
+export type KeylessReplacer = (key: string, value: unknown) => unknown;
+
+function isContainer(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * `JSON.stringify(value, replacer)` as pieces, written step by step: the arrays and
+ * plain objects of the first `depth` levels are opened here, and what they hold is
+ * stringified one member at a time, with a step (a place to pause, for runInSlices)
+ * every STEP_CHARS or so. One JSON.stringify of a fleet's snapshot blocked the event
+ * loop for tens of milliseconds; the pieces joined are exactly its output.
+ *
+ * The replacer sees each piece's root under the key '' rather than its own key, so it
+ * must not depend on the key (keepNonFinite does not). Containers opened here are not
+ * passed to it; it only ever changes values that are not arrays or plain objects.
+ */
+export function* stringifySteps(
+  value: unknown,
+  replacer?: KeylessReplacer,
+  depth = 4,
+): Generator<void, string[]> {
+  const parts: string[] = [];
+  let sinceStep = 0;
+  const push = (s: string) => {
+    parts.push(s);
+    sinceStep += s.length;
+  };
+
+  function* write(
+    v: unknown,
+    levels: number,
+    inArray: boolean,
+  ): Generator<void> {
+    if (levels <= 0 || !isContainer(v)) {
+      const s = JSON.stringify(v, replacer as never);
+      // What JSON.stringify does with undefined, a function or a symbol: null in an
+      // array, and the caller leaves the key out of an object.
+      if (s !== undefined) push(s);
+      else if (inArray) push('null');
+      if (sinceStep >= STEP_CHARS) {
+        sinceStep = 0;
+        yield;
+      }
+      return;
+    }
+    if (Array.isArray(v)) {
+      push('[');
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) push(',');
+        yield* write(v[i], levels - 1, true);
+      }
+      push(']');
+      return;
+    }
+    push('{');
+    let first = true;
+    for (const key of Object.keys(v)) {
+      const member = (v as Record<string, unknown>)[key];
+      if (!isContainer(member) || levels - 1 <= 0) {
+        const s = JSON.stringify(member, replacer as never);
+        if (s === undefined) continue;
+        push(`${first ? '' : ','}${JSON.stringify(key)}:${s}`);
+        first = false;
+        if (sinceStep >= STEP_CHARS) {
+          sinceStep = 0;
+          yield;
+        }
+        continue;
+      }
+      push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      yield* write(member, levels - 1, false);
+    }
+    push('}');
+  }
+
+  yield* write(value, depth, false);
+  return parts;
+}
