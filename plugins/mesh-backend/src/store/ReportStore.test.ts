@@ -76,6 +76,52 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
     ).resolves.toBeUndefined();
   });
 
+  it('confirms a held report by its generatedAt, and reads it whole only once another replica wrote a new one', async () => {
+    let now = 0;
+    const serving = new ReportStore(db.knex, { recent: { clock: () => now } });
+    const writer = new ReportStore(db.knex);
+    const ref = 'component:default/replicated';
+    const first = '2026-11-25T01:00:00.000Z';
+    const second = '2026-11-25T02:00:00.000Z';
+    await writer.saveReports([report(ref, { generatedAt: first })]);
+    const selects: string[] = [];
+    const onQuery = (q: { sql: string }) => {
+      if (/^select/i.test(q.sql)) selects.push(q.sql);
+    };
+    const settled = async (n: number) => {
+      for (let i = 0; i < 200 && selects.length < n; i++)
+        await new Promise(r => setTimeout(r, 5));
+      expect(selects).toHaveLength(n);
+    };
+    const generatedAtOnly = /^select [`"]generated_at[`"] from/i;
+    db.knex.on('query', onQuery);
+    try {
+      expect((await serving.getReportJson(ref))?.generatedAt).toBe(first);
+      await settled(1);
+      expect(selects[0]).not.toMatch(generatedAtOnly);
+
+      now += 5_000; // due for a refresh: served, and checked behind
+      expect((await serving.getReportJson(ref))?.generatedAt).toBe(first);
+      await settled(2);
+      expect(selects[1]).toMatch(generatedAtOnly);
+
+      await writer.saveReports([report(ref, { generatedAt: second })]);
+      selects.length = 0;
+      now += 5_000; // the row holds another report: read whole behind
+      expect((await serving.getReportJson(ref))?.generatedAt).toBe(first);
+      await settled(2);
+      expect(selects[0]).toMatch(generatedAtOnly);
+      expect(selects[1]).not.toMatch(generatedAtOnly);
+      expect(await serving.getReportJson(ref)).toEqual({
+        json: JSON.stringify(report(ref, { generatedAt: second })),
+        generatedAt: second,
+      });
+      expect(selects).toHaveLength(2);
+    } finally {
+      db.knex.removeListener('query', onQuery);
+    }
+  });
+
   it('finds reports whatever the case of the ref', async () => {
     await store.saveReports([report('Component:default/MixedCase')]);
     const found = await store.getReport('component:default/mixedcase');

@@ -51,15 +51,27 @@ export class ReportStore {
     // Per read: entity refs are ASCII (the catalog's name rules), for which toLowerCase
     // is what toLocaleLowerCase('en-US') gives, without the locale machinery's cost.
     const key = entityRef.toLowerCase();
-    return this.recent.get(key, async () => {
-      const row = await this.db<ReportRow>(TABLE)
-        .select('report', 'generated_at')
-        .where({ entity_ref: key })
-        .first();
-      return row
-        ? { json: row.report, generatedAt: row.generated_at }
-        : undefined;
-    });
+    return this.recent.get(
+      key,
+      async () => {
+        const row = await this.db<ReportRow>(TABLE)
+          .select('report', 'generated_at')
+          .where({ entity_ref: key })
+          .first();
+        return row
+          ? { json: row.report, generatedAt: row.generated_at }
+          : undefined;
+      },
+      // Every write of a report makes a new one, with its own generatedAt (to the
+      // millisecond): the same generatedAt in the row is the report held.
+      async held => {
+        const row = await this.db<ReportRow>(TABLE)
+          .select('generated_at')
+          .where({ entity_ref: key })
+          .first();
+        return row?.generated_at === held.generatedAt;
+      },
+    );
   }
 
   async getReports(entityRefs: string[]): Promise<Map<string, MeshReport>> {

@@ -49,6 +49,104 @@ describe('RecentReports', () => {
     expect(loads).toEqual(['a', 'a', 'a']);
   });
 
+  describe('revalidating with a check of what the database holds', () => {
+    const ask =
+      (answers: boolean[], asked: string[]) =>
+      async (held: StoredReportJson) => {
+        asked.push(held.json);
+        return answers.shift() ?? false;
+      };
+    const settle = () => new Promise(r => setImmediate(r));
+
+    it('keeps the held report when it is still current, without reading it whole', async () => {
+      const { recent, loads, loader, advance } = setup();
+      const asked: string[] = [];
+      const current = ask([true, true], asked);
+      await recent.get('a', loader('a', report('1')), current);
+      advance(5_000);
+      await expect(
+        recent.get('a', loader('a', report('x')), current),
+      ).resolves.toEqual(report('1'));
+      await settle();
+      expect(asked).toEqual(['1']);
+      expect(loads).toEqual(['a']);
+      // Confirmed 5 s after it was read: its 30 s start again from there.
+      advance(26_000);
+      await expect(
+        recent.get('a', loader('a', report('x')), current),
+      ).resolves.toEqual(report('1'));
+      await settle();
+      expect(asked).toEqual(['1', '1']);
+      expect(loads).toEqual(['a']);
+    });
+
+    it('reads the report whole when the database holds another', async () => {
+      const { recent, loads, loader, advance } = setup();
+      const asked: string[] = [];
+      const current = ask([false], asked);
+      await recent.get('a', loader('a', report('1')), current);
+      advance(5_000);
+      await recent.get('a', loader('a', report('2')), current);
+      await settle();
+      expect(asked).toEqual(['1']);
+      expect(loads).toEqual(['a', 'a']);
+      await expect(
+        recent.get('a', loader('a', report('x')), current),
+      ).resolves.toEqual(report('2'));
+    });
+
+    it('asks nothing of a report younger than 5 s, and never serves one 30 s old', async () => {
+      const { recent, loads, loader, advance } = setup();
+      const asked: string[] = [];
+      const current = ask([true, true], asked);
+      await recent.get('a', loader('a', report('1')), current);
+      advance(4_999);
+      await recent.get('a', loader('a', report('x')), current);
+      await settle();
+      expect(asked).toEqual([]);
+      advance(25_001); // 30 s, never confirmed: read whole, and waited for
+      await expect(
+        recent.get('a', loader('a', report('3')), current),
+      ).resolves.toEqual(report('3'));
+      expect(asked).toEqual([]);
+      expect(loads).toEqual(['a', 'a']);
+    });
+
+    it('keeps the held report when the check fails, until it is 30 s old', async () => {
+      const { recent, loads, loader, advance } = setup();
+      const failing = () => Promise.reject(new Error('database is down'));
+      await recent.get('a', loader('a', report('1')), failing);
+      advance(5_000);
+      await expect(
+        recent.get('a', loader('a', report('x')), failing),
+      ).resolves.toEqual(report('1'));
+      await settle();
+      expect(loads).toEqual(['a']);
+      advance(25_000);
+      await expect(
+        recent.get('a', loader('a', report('2')), failing),
+      ).resolves.toEqual(report('2'));
+    });
+
+    it('does not confirm over a write that ended while it asked', async () => {
+      const { recent, loader, advance } = setup();
+      let answer!: (same: boolean) => void;
+      const slow = () =>
+        new Promise<boolean>(resolve => {
+          answer = resolve;
+        });
+      await recent.get('a', loader('a', report('1')), slow);
+      advance(5_000);
+      await recent.get('a', loader('a', report('x')), slow);
+      recent.written([['a', report('2')]]);
+      answer(true);
+      await settle();
+      await expect(
+        recent.get('a', loader('a', report('x')), slow),
+      ).resolves.toEqual(report('2'));
+    });
+  });
+
   it('keeps the held report when the read behind fails', async () => {
     const { recent, advance } = setup();
     await recent.get('a', () => Promise.resolve(report('1')));

@@ -60,18 +60,30 @@ export class RecentReports {
     return this.chars;
   }
 
-  /** The report of `key` (a lower-cased ref) as recently read, or `load()`'s. */
+  /**
+   * The report of `key` (a lower-cased ref) as recently read, or `load()`'s.
+   *
+   * `current`, when given, tells whether the database still holds the report held
+   * here: a held report due for a refresh is then read again whole only when it is not.
+   * Every report read 5 s after the last refresh costs a round trip either way, but the
+   * small one moves no report: before it, a replica serving reads fetched (and a
+   * garbage collection then reclaimed) 25 kB per read of what it already had.
+   */
   get(
     key: string,
     load: () => Promise<StoredReportJson | undefined>,
+    current?: (held: StoredReportJson) => Promise<boolean>,
   ): Promise<StoredReportJson | undefined> {
     if (this.ttlMs <= 0) return load();
     const hit = this.entries.get(key);
     const age = hit ? this.clock() - hit.storedAt : Infinity;
     if (hit && age < this.ttlMs) {
       if (age >= this.refreshAfterMs) {
+        const refresh = current
+          ? async () => ((await current(hit.value)) ? hit.value : load())
+          : load;
         // The next read sees what this one finds; a failure leaves the held one.
-        this.read(key, load).catch(() => undefined);
+        this.read(key, refresh).catch(() => undefined);
       }
       return Promise.resolve(hit.value);
     }
