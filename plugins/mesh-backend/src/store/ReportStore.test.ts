@@ -93,7 +93,8 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
         await new Promise(r => setTimeout(r, 5));
       expect(selects).toHaveLength(n);
     };
-    const generatedAtOnly = /^select [`"]generated_at[`"] from/i;
+    const generatedAtOnly =
+      /^select [`"]entity_ref[`"], [`"]generated_at[`"] from/i;
     db.knex.on('query', onQuery);
     try {
       expect((await serving.getReportJson(ref))?.generatedAt).toBe(first);
@@ -112,11 +113,42 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
       await settled(2);
       expect(selects[0]).toMatch(generatedAtOnly);
       expect(selects[1]).not.toMatch(generatedAtOnly);
+      // The whole read was sent; its answer replaces the held one once it arrives.
+      for (
+        let i = 0;
+        i < 200 && (await serving.getReportJson(ref))?.generatedAt !== second;
+        i++
+      )
+        await new Promise(r => setTimeout(r, 5));
       expect(await serving.getReportJson(ref)).toEqual({
         json: JSON.stringify(report(ref, { generatedAt: second })),
         generatedAt: second,
       });
       expect(selects).toHaveLength(2);
+    } finally {
+      db.knex.removeListener('query', onQuery);
+    }
+  });
+
+  it('checks the held reports due together in one query', async () => {
+    let now = 0;
+    const serving = new ReportStore(db.knex, { recent: { clock: () => now } });
+    const refs = ['a', 'b', 'c'].map(n => `component:default/checked-${n}`);
+    await serving.saveReports(refs.map(ref => report(ref)));
+    for (const ref of refs) await serving.getReportJson(ref);
+    const selects: string[] = [];
+    const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
+      if (/^select/i.test(q.sql)) selects.push(`${q.sql} ${q.bindings}`);
+    };
+    db.knex.on('query', onQuery);
+    try {
+      now += 5_000;
+      for (const ref of refs) await serving.getReportJson(ref);
+      for (let i = 0; i < 200 && selects.length < 1; i++)
+        await new Promise(r => setTimeout(r, 5));
+      await new Promise(r => setTimeout(r, 150));
+      expect(selects).toHaveLength(1);
+      for (const ref of refs) expect(selects[0]).toContain(ref);
     } finally {
       db.knex.removeListener('query', onQuery);
     }
