@@ -20,10 +20,10 @@ import { dayOf } from '../store/HistoryStore';
 import { CheckRegistry } from '../checks/registry';
 import { ContextOptions } from '../context/entityContext';
 import { buildEntityReport } from '../report/buildReport';
-import { TimeSlices } from '../lib/timeSlices';
+import { runInSlices, TimeSlices } from '../lib/timeSlices';
 import { waiversByEntity } from '../report/waivers';
 import { carryForward } from '../report/carryForward';
-import { clusterFleetFigures } from '../report/clusterFleet';
+import { clusterFleetSteps } from '../report/clusterFleet';
 import { Timings } from './timings';
 import { TriggeredRefresh } from './triggeredRefresh';
 import { scorecardEntityInfos } from './scorecardEntities';
@@ -635,7 +635,9 @@ export class MeshCollector {
     const { stores, config, logger } = this.options;
     try {
       await stores.clusterFleet.record(
-        clusterFleetFigures(clusters, reports, snapshots, now.toISOString()),
+        await runInSlices(
+          clusterFleetSteps(clusters, reports, snapshots, now.toISOString()),
+        ),
       );
       await stores.clusterFleet.prune(
         dayOf(now.toISOString()),

@@ -7,6 +7,7 @@
 import { MeshReport, noSidecars } from '@mesh-readiness/plugin-mesh-common';
 import { ClusterSnapshot } from '@mesh-readiness/plugin-mesh-node';
 import type { ClusterFleetInput } from '../store/ClusterFleetStore';
+import { runToEnd } from '../lib/timeSlices';
 
 type Evidence = Record<string, unknown>;
 
@@ -61,6 +62,19 @@ export function clusterFleetFigures(
   snapshots: ClusterSnapshot[],
   runAt: string,
 ): ClusterFleetInput[] {
+  return runToEnd(clusterFleetSteps(clusters, reports, snapshots, runAt));
+}
+
+/**
+ * clusterFleetFigures step by step, a step per report (runInSlices): over a fleet's
+ * reports it was one block of tens of milliseconds at the end of every run.
+ */
+export function* clusterFleetSteps(
+  clusters: string[],
+  reports: MeshReport[],
+  snapshots: ClusterSnapshot[],
+  runAt: string,
+): Generator<void, ClusterFleetInput[]> {
   const out = new Map<string, ClusterFleetInput>(
     clusters.map(cluster => [
       cluster,
@@ -89,6 +103,7 @@ export function clusterFleetFigures(
       return [{ w, figures, cluster: clusterOf(ref) }];
     });
   for (const report of reports) {
+    yield;
     for (const cluster of new Set(report.workloads.map(w => w.cluster))) {
       const figures = out.get(cluster);
       if (figures) figures.entities += 1;
