@@ -12,7 +12,7 @@ import {
   WorkloadFacts,
 } from '@mesh-readiness/plugin-mesh-node';
 import { runToEnd } from '../lib/timeSlices';
-import { buildMeshConfigFacts } from './facts';
+import { buildMeshConfigFactsSteps } from './facts';
 import { createdAt } from './facts/read';
 
 const PROXY_CONTAINERS: Record<string, ProxyInfo['provider']> = {
@@ -391,10 +391,13 @@ export function* kubernetesFactsSteps(
   }
 
   yield;
+  const mesh = yield* buildMeshConfigFactsSteps(resources, [
+    ...workloads.values(),
+  ]);
   return {
     namespaces,
     workloads: [...workloads.values()],
-    mesh: buildMeshConfigFacts(resources, [...workloads.values()]),
+    mesh,
     unavailable: listing.unavailable ?? [],
     absent: listing.absent ?? [],
     objectCount: objects.length,

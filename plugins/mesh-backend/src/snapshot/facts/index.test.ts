@@ -4,7 +4,11 @@ import {
   NamespaceFacts,
 } from '@mesh-readiness/plugin-mesh-node';
 import { pod, resources, workload } from './__testUtils__/objects';
-import { buildMeshConfigFacts, resolveWorkloadMeshFacts } from './index';
+import {
+  buildMeshConfigFacts,
+  buildMeshConfigFactsSteps,
+  resolveWorkloadMeshFacts,
+} from './index';
 
 /** One namespace of a shop, as `kubectl get -A -o yaml` would list its mesh config. */
 const cluster = resources(`
@@ -277,6 +281,25 @@ describe('buildMeshConfigFacts', () => {
       "security.istio.io/PeerAuthentication shop/odd: mtls mode 'ON' is unknown",
       'security.istio.io/PeerAuthentication (unnamed): not a Kubernetes object (no metadata.name)',
     ]);
+  });
+
+  it('parses in steps, a pause every 200 objects, to the same facts', () => {
+    const many: Record<string, KubeObject[]> = {
+      ...cluster,
+      Service: Array.from({ length: 1_000 }, (_, i) => ({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: `svc-${i}`, namespace: `ns-${i % 10}` },
+        spec: { selector: { app: `svc-${i}` }, ports: [{ port: 80 }] },
+      })),
+    };
+    const steps = buildMeshConfigFactsSteps(many);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    expect(step.value).toEqual(buildMeshConfigFacts(many));
+    expect(step.value.services).toHaveLength(1_000);
+    expect(pauses).toBeGreaterThanOrEqual(5);
   });
 
   it('takes the control-plane workloads and namespaces as options', () => {

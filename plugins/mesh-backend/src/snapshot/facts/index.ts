@@ -30,6 +30,7 @@ import {
 import { pdbFacts } from './pdbs';
 import { peerAuthenticationFacts, resolveMtls } from './peerAuthentication';
 import { asRecord } from './read';
+import { runToEnd } from '../../lib/timeSlices';
 import { selectsAnyPod } from './selectors';
 import { serviceFacts } from './services';
 import { resolveEgress, resolveSidecarScope, sidecarFacts } from './sidecars';
@@ -45,20 +46,26 @@ import { gatewayFacts, resolveWaypoints } from './waypoints';
 
 export type MeshFactsOptions = MeshNamespaces;
 
+/** Objects parsed per step of buildMeshConfigFactsSteps. */
+const OBJECTS_PER_STEP = 200;
+
 /**
  * Parses every object of a kind, skipping (and naming in `problems`) the ones that do
- * not parse: one bad object must not hide the rest of the cluster's config.
+ * not parse: one bad object must not hide the rest of the cluster's config. A step
+ * every OBJECTS_PER_STEP objects.
  */
-function parseEach<T>(
+function* parseEach<T>(
   resources: Record<string, KubeObject[]>,
   kindKeys: string[],
   parse: (obj: KubeObject) => T,
   problems: string[],
-): T[] {
+): Generator<void, T[]> {
   const out: T[] = [];
+  let parsed = 0;
   for (const key of kindKeys) {
     const objects = resources[key];
     for (const obj of Array.isArray(objects) ? objects : []) {
+      if (++parsed % OBJECTS_PER_STEP === 0) yield;
       try {
         const meta = asRecord(asRecord(obj).metadata);
         if (typeof meta.name !== 'string' || !meta.name) {
@@ -89,11 +96,23 @@ export function buildMeshConfigFacts(
   workloads: WorkloadFacts[] = [],
   options: MeshFactsOptions = {},
 ): MeshConfigFacts {
+  return runToEnd(buildMeshConfigFactsSteps(resources, workloads, options));
+}
+
+/**
+ * buildMeshConfigFacts step by step (runInSlices): a fleet's Services and policies are
+ * thousands of objects, which parsed at once held the event loop for tens of ms.
+ */
+export function* buildMeshConfigFactsSteps(
+  resources: Record<string, KubeObject[]>,
+  workloads: WorkloadFacts[] = [],
+  options: MeshFactsOptions = {},
+): Generator<void, MeshConfigFacts> {
   const problems: string[] = [];
   const each = <T>(keys: string[], parse: (obj: KubeObject) => T) =>
     parseEach(resources, keys, parse, problems);
   const domain = options.clusterDomain;
-  const configMaps = each(['ConfigMap'], obj => obj);
+  const configMaps = yield* each(['ConfigMap'], obj => obj);
   const istioConfig = istioMeshConfig(
     configMaps,
     problems,
@@ -105,72 +124,92 @@ export function buildMeshConfigFacts(
     problems,
     options.linkerdNamespace,
   );
-  const pdbs = each(['policy/PodDisruptionBudget'], pdbFacts);
-  const destinationRules = each(['networking.istio.io/DestinationRule'], o =>
-    destinationRuleFacts(o, domain),
+  const pdbs = yield* each(['policy/PodDisruptionBudget'], pdbFacts);
+  const destinationRules = yield* each(
+    ['networking.istio.io/DestinationRule'],
+    o => destinationRuleFacts(o, domain),
   );
-  const virtualServices = each(['networking.istio.io/VirtualService'], o =>
-    virtualServiceFacts(o, domain),
+  const virtualServices = yield* each(
+    ['networking.istio.io/VirtualService'],
+    o => virtualServiceFacts(o, domain),
   );
-  const autoscalers = each(
+  const autoscalers = yield* each(
     ['autoscaling/HorizontalPodAutoscaler'],
     autoscalerFacts,
   );
+  const services = yield* each(['Service'], serviceFacts);
+  const peerAuthentications = yield* each(
+    ['security.istio.io/PeerAuthentication'],
+    peerAuthenticationFacts,
+  );
+  const istioAuthorizationPolicies = yield* each(
+    ['security.istio.io/AuthorizationPolicy'],
+    istioAuthorizationPolicyFacts,
+  );
+  const sidecars = yield* each(['networking.istio.io/Sidecar'], sidecarFacts);
+  const serviceEntries = yield* each(
+    ['networking.istio.io/ServiceEntry'],
+    serviceEntryFacts,
+  );
+  const gateways = yield* each(
+    ['gateway.networking.k8s.io/Gateway'],
+    gatewayFacts,
+  );
+  const servers = yield* each(['policy.linkerd.io/Server'], linkerdServerFacts);
+  const linkerdAuthorizationPolicies = yield* each(
+    ['policy.linkerd.io/AuthorizationPolicy'],
+    linkerdAuthorizationPolicyFacts,
+  );
+  const meshTLSAuthentications = yield* each(
+    ['policy.linkerd.io/MeshTLSAuthentication'],
+    meshTLSAuthenticationFacts,
+  );
+  const networkAuthentications = yield* each(
+    ['policy.linkerd.io/NetworkAuthentication'],
+    networkAuthenticationFacts,
+  );
+  const serverAuthorizations = yield* each(
+    ['policy.linkerd.io/ServerAuthorization'],
+    serverAuthorizationFacts,
+  );
+  const routes = yield* each(
+    [
+      'policy.linkerd.io/HTTPRoute',
+      'gateway.networking.k8s.io/HTTPRoute',
+      'gateway.networking.k8s.io/GRPCRoute',
+    ],
+    linkerdRouteFacts,
+  );
+  const egressNetworks = yield* each(
+    ['policy.linkerd.io/EgressNetwork'],
+    egressNetworkFacts,
+  );
+  const secrets = yield* each(['Secret'], o => o);
+  yield;
   return {
-    services: each(['Service'], serviceFacts),
+    services,
     podDisruptionBudgets: pdbs,
     istio: {
       meshConfig: istioConfig,
-      peerAuthentications: each(
-        ['security.istio.io/PeerAuthentication'],
-        peerAuthenticationFacts,
-      ),
-      authorizationPolicies: each(
-        ['security.istio.io/AuthorizationPolicy'],
-        istioAuthorizationPolicyFacts,
-      ),
-      sidecars: each(['networking.istio.io/Sidecar'], sidecarFacts),
+      peerAuthentications,
+      authorizationPolicies: istioAuthorizationPolicies,
+      sidecars,
       destinationRules,
       virtualServices,
       destinationRulesByHost: indexByHost(destinationRules, d => [d.hostFqdn]),
       virtualServicesByHost: indexByHost(virtualServices, v => v.hosts),
-      serviceEntries: each(
-        ['networking.istio.io/ServiceEntry'],
-        serviceEntryFacts,
-      ),
-      gateways: each(['gateway.networking.k8s.io/Gateway'], gatewayFacts),
+      serviceEntries,
+      gateways,
     },
     linkerd: {
       meshConfig: linkerdConfig,
-      servers: each(['policy.linkerd.io/Server'], linkerdServerFacts),
-      authorizationPolicies: each(
-        ['policy.linkerd.io/AuthorizationPolicy'],
-        linkerdAuthorizationPolicyFacts,
-      ),
-      meshTLSAuthentications: each(
-        ['policy.linkerd.io/MeshTLSAuthentication'],
-        meshTLSAuthenticationFacts,
-      ),
-      networkAuthentications: each(
-        ['policy.linkerd.io/NetworkAuthentication'],
-        networkAuthenticationFacts,
-      ),
-      serverAuthorizations: each(
-        ['policy.linkerd.io/ServerAuthorization'],
-        serverAuthorizationFacts,
-      ),
-      routes: each(
-        [
-          'policy.linkerd.io/HTTPRoute',
-          'gateway.networking.k8s.io/HTTPRoute',
-          'gateway.networking.k8s.io/GRPCRoute',
-        ],
-        linkerdRouteFacts,
-      ),
-      egressNetworks: each(
-        ['policy.linkerd.io/EgressNetwork'],
-        egressNetworkFacts,
-      ),
+      servers,
+      authorizationPolicies: linkerdAuthorizationPolicies,
+      meshTLSAuthentications,
+      networkAuthentications,
+      serverAuthorizations,
+      routes,
+      egressNetworks,
     },
     controlPlanes: controlPlaneFacts(
       Array.isArray(workloads) ? workloads : [],
@@ -178,10 +217,7 @@ export function buildMeshConfigFacts(
       autoscalers,
       linkerdConfig,
     ),
-    certificates: meshCertificateFacts(
-      configMaps,
-      each(['Secret'], o => o),
-    ),
+    certificates: meshCertificateFacts(configMaps, secrets),
     problems,
   };
 }
