@@ -79,6 +79,24 @@ describe('stringifySteps', () => {
     expect(pauses).toBeLessThan(text.length / (8 * 1024));
   });
 
+  it('opens a wide container one level past the depth, so a record keyed by workload is not one piece', () => {
+    const series = Object.fromEntries(
+      Array.from({ length: 2_000 }, (_, i) => [
+        `shop/w${i}`,
+        [{ le: Infinity, value: i }],
+      ]),
+    );
+    const value = { data: { series: { latency: series } } };
+    // Three levels open data, series and latency: latency is opened for its width.
+    const steps = stringifySteps(value, keyless, 3);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    expect(step.value.join('') === JSON.stringify(value, keyless)).toBe(true);
+    expect(pauses).toBeGreaterThan(2);
+    expect(Math.max(...step.value.map(p => p.length))).toBeLessThan(1_000);
+  });
+
   it('writes a member larger than a step in one piece, past the levels it opens', () => {
     const wide = { a: { b: 'x'.repeat(40_000) } };
     const parts = runToEnd(stringifySteps(wide, undefined, 1));

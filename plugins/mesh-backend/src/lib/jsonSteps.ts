@@ -1,5 +1,17 @@
 /** How much JSON a step writes before it offers a pause: small enough to stay short. */
 const STEP_CHARS = 16 * 1024;
+/**
+ * A container with more members than this is opened even where the depth says to write
+ * it whole: a record keyed by workload (a metric's series) is as long as the fleet.
+ */
+const WIDE = 64;
+
+function isWide(value: object): boolean {
+  if (Array.isArray(value)) return value.length > WIDE;
+  let n = 0;
+  for (const _key in value) if (++n > WIDE) return true;
+  return false;
+}
 
 /** A replacer that gives the same answer whatever the key (see stringifySteps). */
 export type KeylessReplacer = (key: string, value: unknown) => unknown;
@@ -15,7 +27,8 @@ function isContainer(value: unknown): value is object {
 
 /**
  * `JSON.stringify(value, replacer)` as pieces, written step by step: the arrays and
- * plain objects of the first `depth` levels are opened here, and what they hold is
+ * plain objects of the first `depth` levels, and those one level deeper with more than
+ * WIDE members, are opened here, and what they hold is
  * stringified one member at a time, with a step (a place to pause, for runInSlices)
  * every STEP_CHARS or so. One JSON.stringify of a fleet's snapshot blocked the event
  * loop for tens of milliseconds; the pieces joined are exactly its output.
@@ -27,7 +40,7 @@ function isContainer(value: unknown): value is object {
 export function* stringifySteps(
   value: unknown,
   replacer?: KeylessReplacer,
-  depth = 4,
+  depth = 3,
 ): Generator<void, string[]> {
   const parts: string[] = [];
   let sinceStep = 0;
@@ -41,7 +54,7 @@ export function* stringifySteps(
     levels: number,
     inArray: boolean,
   ): Generator<void> {
-    if (levels <= 0 || !isContainer(v)) {
+    if (!isContainer(v) || (levels <= 0 && !isWide(v))) {
       const s = JSON.stringify(v, replacer as never);
       // What JSON.stringify does with undefined, a function or a symbol: null in an
       // array, and the caller leaves the key out of an object.
@@ -66,7 +79,7 @@ export function* stringifySteps(
     let first = true;
     for (const key of Object.keys(v)) {
       const member = (v as Record<string, unknown>)[key];
-      if (!isContainer(member) || levels - 1 <= 0) {
+      if (!isContainer(member) || (levels - 1 <= 0 && !isWide(member))) {
         const s = JSON.stringify(member, replacer as never);
         if (s === undefined) continue;
         push(`${first ? '' : ','}${JSON.stringify(key)}:${s}`);

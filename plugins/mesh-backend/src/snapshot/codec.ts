@@ -37,7 +37,8 @@ export function* encodeSnapshotSteps(
   ];
   // No spread: a fleet's pieces outnumber what a call may take as arguments.
   for (const p of yield* stringifySteps(kubernetes)) parts.push(p);
-  const others = yield* stringifySteps(rest, keepNonFinite);
+  // Four levels: a metric's series (prometheus.data.series.<id>) is keyed by workload.
+  const others = yield* stringifySteps(rest, keepNonFinite, 4);
   // `others` is an object's JSON: `{`, its members, `}`; its members follow kubernetes.
   if (others.length > 2) {
     parts.push(',');
