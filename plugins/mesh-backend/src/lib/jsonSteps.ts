@@ -49,21 +49,29 @@ export function* stringifySteps(
     sinceStep += s.length;
   };
 
+  /** Written in one piece: not a container, or past the depth and not wide. */
+  const whole = (v: unknown, levels: number) =>
+    !isContainer(v) || (levels <= 0 && !isWide(v));
+  /** A pause once a step's worth of JSON is written. */
+  function* pauseIfDue(): Generator<void> {
+    if (sinceStep >= STEP_CHARS) {
+      sinceStep = 0;
+      yield;
+    }
+  }
+
   function* write(
     v: unknown,
     levels: number,
     inArray: boolean,
   ): Generator<void> {
-    if (!isContainer(v) || (levels <= 0 && !isWide(v))) {
+    if (whole(v, levels)) {
       const s = JSON.stringify(v, replacer as never);
       // What JSON.stringify does with undefined, a function or a symbol: null in an
       // array, and the caller leaves the key out of an object.
       if (s !== undefined) push(s);
       else if (inArray) push('null');
-      if (sinceStep >= STEP_CHARS) {
-        sinceStep = 0;
-        yield;
-      }
+      yield* pauseIfDue();
       return;
     }
     if (Array.isArray(v)) {
@@ -77,17 +85,14 @@ export function* stringifySteps(
     }
     push('{');
     let first = true;
-    for (const key of Object.keys(v)) {
+    for (const key of Object.keys(v as object)) {
       const member = (v as Record<string, unknown>)[key];
-      if (!isContainer(member) || (levels - 1 <= 0 && !isWide(member))) {
+      if (whole(member, levels - 1)) {
         const s = JSON.stringify(member, replacer as never);
         if (s === undefined) continue;
         push(`${first ? '' : ','}${JSON.stringify(key)}:${s}`);
         first = false;
-        if (sinceStep >= STEP_CHARS) {
-          sinceStep = 0;
-          yield;
-        }
+        yield* pauseIfDue();
         continue;
       }
       push(`${first ? '' : ','}${JSON.stringify(key)}:`);
