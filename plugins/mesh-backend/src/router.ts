@@ -87,7 +87,7 @@ export async function createRouter({
     const ref = parseOrThrow(entityParams, req.params, 'entity reference');
     // The stored report is sent as it was serialised (a MeshReport as JSON); res.json
     // would parse nothing but stringify it again. Same headers as res.json.
-    const body = await service.getReportJson(ref, await access.forRead(req));
+    const body = await service.getReportBody(ref, await access.forRead(req));
     res.type('application/json').send(body);
   });
 

@@ -48,7 +48,7 @@ function stubOptions(): RouterOptions {
   return {
     service: {
       listChecks: () => [],
-      getReportJson: async () => '{}',
+      getReportBody: async () => '{}',
       getHistory: any,
       refresh: any,
     } as any,

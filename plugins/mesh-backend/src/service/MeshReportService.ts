@@ -74,16 +74,27 @@ export class MeshReportService {
     return JSON.parse(await this.getReportJson(ref, credentials, now));
   }
 
-  /**
-   * The entity's report, serialised: a MeshReport as JSON, ready to send. A stored
-   * report is sent as it was stored, with no parse and stringify per read, unless it is
-   * older than staleAfter: only then is it parsed and marked stale.
-   */
+  /** The entity's report as a JSON string; see getReportBody. */
   async getReportJson(
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
     now: Date = new Date(),
   ): Promise<string> {
+    const body = await this.getReportBody(ref, credentials, now);
+    return typeof body === 'string' ? body : body.toString('utf8');
+  }
+
+  /**
+   * The entity's report, serialised: a MeshReport as JSON (a string, or UTF-8 bytes when
+   * held as such), ready to send. A stored report is sent as it was stored, with no
+   * parse and stringify per read, unless it is older than staleAfter: only then is it
+   * parsed and marked stale.
+   */
+  async getReportBody(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+    now: Date = new Date(),
+  ): Promise<string | Buffer> {
     const entity = await this.entity(ref, credentials);
     // Without a valid mapping there is nothing to collect; answer from the annotations
     // as they are now, so fixing them shows at once.
@@ -113,7 +124,7 @@ export class MeshReportService {
     }
     // The same test as markIfOld's, on the column stored beside the JSON.
     const age = now.getTime() - Date.parse(stored.generatedAt);
-    if (!(age > this.options.staleAfterMs)) return stored.json;
+    if (!(age > this.options.staleAfterMs)) return stored.bytes ?? stored.json;
     return JSON.stringify(
       markIfOld(JSON.parse(stored.json), now, this.options.staleAfterMs),
     );

@@ -120,10 +120,10 @@ describe.each(TEST_DATABASES)('ReportStore on %s', kind => {
         i++
       )
         await new Promise(r => setTimeout(r, 5));
-      expect(await serving.getReportJson(ref)).toEqual({
-        json: JSON.stringify(report(ref, { generatedAt: second })),
-        generatedAt: second,
-      });
+      const held = await serving.getReportJson(ref);
+      const json = JSON.stringify(report(ref, { generatedAt: second }));
+      expect(held).toMatchObject({ json, generatedAt: second });
+      expect(held?.bytes).toEqual(Buffer.from(json, 'utf8'));
       expect(selects).toHaveLength(2);
     } finally {
       db.knex.removeListener('query', onQuery);

@@ -5,9 +5,22 @@ const report = (json: string): StoredReportJson => ({
   generatedAt: '2026-11-30T10:00:00.000Z',
 });
 
+/**
+ * Answers of `get` as a read uses them: the JSON and when it was made. A held report
+ * also carries its bytes, which a test of its own checks.
+ */
+function answeringPlainly(recent: RecentReports): RecentReports {
+  const get = recent.get.bind(recent);
+  recent.get = (...args) =>
+    get(...args).then(v => v && { json: v.json, generatedAt: v.generatedAt });
+  return recent;
+}
+
 function setup(options: { ttlMs?: number; maxChars?: number } = {}) {
   let now = 1_000_000;
-  const recent = new RecentReports({ ...options, clock: () => now });
+  const recent = answeringPlainly(
+    new RecentReports({ ...options, clock: () => now }),
+  );
   const loads: string[] = [];
   const loader = (key: string, value: StoredReportJson | undefined) => () => {
     loads.push(key);
@@ -271,5 +284,28 @@ describe('RecentReports', () => {
     await recent.get('a', loader('a', report('1')));
     await recent.get('a', loader('a', report('1')));
     expect(loads).toEqual(['a', 'a']);
+  });
+
+  it('holds reports as UTF-8 bytes, and serves bytes written by a worker as they are', async () => {
+    let now = 1_000_000;
+    const recent = new RecentReports({ clock: () => now });
+    const json = '{"summary":"ünïcödé ✓ ≥ 90"}';
+    const loaded = { json, generatedAt: '2026-11-30T10:00:00.000Z' };
+    await recent.get('a', async () => loaded);
+    const held = await recent.get('a', async () => undefined);
+    expect(held?.bytes).toEqual(Buffer.from(json, 'utf8'));
+    expect(held?.json).toBe(json);
+    expect(recent.size).toBe(Buffer.byteLength(json, 'utf8'));
+
+    const bytes = Buffer.from('{"b":"ß"}', 'utf8');
+    recent.written([['a', { bytes, generatedAt: '2026-11-30T10:01:00.000Z' }]]);
+    now += 1;
+    const written = await recent.get('a', async () => undefined);
+    expect(written?.bytes).toBe(bytes);
+    expect(written).toMatchObject({
+      json: '{"b":"ß"}',
+      generatedAt: '2026-11-30T10:01:00.000Z',
+    });
+    expect(recent.size).toBe(bytes.length);
   });
 });

@@ -6,11 +6,42 @@ export interface StoredReportJson {
   json: string;
   /** The report's `generatedAt`. */
   generatedAt: string;
+  /** The same JSON as UTF-8, when it is held as bytes: a read sends them as they are. */
+  bytes?: Buffer;
 }
 
+/** A stored report as UTF-8 bytes: how a collection worker hands it over. */
+export interface StoredReportBytes {
+  bytes: Buffer;
+  generatedAt: string;
+}
+
+/**
+ * Held as bytes, outside the JavaScript heap: a fleet's reports are tens of megabytes,
+ * replaced at every run, and as strings each run's would be copied by the young
+ * generation's garbage collections (a pause of the thread serving reads) before they
+ * settle. A read decodes its report, a short-lived string.
+ */
 interface Entry {
-  value: StoredReportJson;
+  bytes: Buffer;
+  generatedAt: string;
   storedAt: number;
+}
+
+function bytesOf(value: StoredReportJson | StoredReportBytes): Buffer {
+  return value.bytes ?? Buffer.from((value as StoredReportJson).json, 'utf8');
+}
+
+/** A held report: its JSON decoded only if asked for (the reads send the bytes). */
+function heldValue(entry: Entry): StoredReportJson {
+  const { bytes, generatedAt } = entry;
+  return {
+    bytes,
+    generatedAt,
+    get json() {
+      return bytes.toString('utf8');
+    },
+  };
 }
 
 /**
@@ -44,7 +75,7 @@ export class RecentReports {
 
   constructor(
     options: Partial<Freshness> & {
-      /** At most this much JSON is kept, in characters. */
+      /** At most this much JSON is kept, in bytes (UTF-8). */
       maxChars?: number;
       clock?: () => number;
     } = {},
@@ -55,7 +86,7 @@ export class RecentReports {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** The total length of the JSON held. */
+  /** The total length of the JSON held, in bytes. */
   get size(): number {
     return this.chars;
   }
@@ -78,14 +109,15 @@ export class RecentReports {
     const hit = this.entries.get(key);
     const age = hit ? this.clock() - hit.storedAt : Infinity;
     if (hit && age < this.ttlMs) {
+      const value = heldValue(hit);
       if (age >= this.refreshAfterMs) {
         const refresh = current
-          ? async () => ((await current(hit.value)) ? hit.value : load())
+          ? async () => ((await current(value)) ? value : load())
           : load;
         // The next read sees what this one finds; a failure leaves the held one.
         this.read(key, refresh).catch(() => undefined);
       }
-      return Promise.resolve(hit.value);
+      return Promise.resolve(value);
     }
     return this.read(key, load);
   }
@@ -122,16 +154,18 @@ export class RecentReports {
    * (no read need go to the database for what this process has in hand), the others
    * are not added, so what is held stays what is read.
    */
-  written(reports: Iterable<[key: string, value: StoredReportJson]>): void {
+  written(
+    reports: Iterable<
+      [key: string, value: StoredReportJson | StoredReportBytes]
+    >,
+  ): void {
     this.generation += 1;
     this.loading.clear();
     const now = this.clock();
     for (const [key, value] of reports) {
       if (!this.entries.has(key)) continue;
       this.drop(key);
-      if (value.json.length > this.maxChars) continue;
-      this.entries.set(key, { value, storedAt: now });
-      this.chars += value.json.length;
+      this.hold(key, value, now);
     }
     this.trim();
   }
@@ -149,11 +183,20 @@ export class RecentReports {
   }
 
   private keep(key: string, value: StoredReportJson) {
-    if (value.json.length > this.maxChars) return;
     this.drop(key);
-    this.entries.set(key, { value, storedAt: this.clock() });
-    this.chars += value.json.length;
+    this.hold(key, value, this.clock());
     this.trim();
+  }
+
+  private hold(
+    key: string,
+    value: StoredReportJson | StoredReportBytes,
+    storedAt: number,
+  ) {
+    const bytes = bytesOf(value);
+    if (bytes.length > this.maxChars) return;
+    this.entries.set(key, { bytes, generatedAt: value.generatedAt, storedAt });
+    this.chars += bytes.length;
   }
 
   private trim() {
@@ -168,6 +211,6 @@ export class RecentReports {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.chars -= entry.value.json.length;
+    this.chars -= entry.bytes.length;
   }
 }
