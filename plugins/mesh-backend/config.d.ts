@@ -54,6 +54,15 @@ export interface Config {
     collector?: {
       /** Defaults to true. */
       enabled?: boolean;
+      /**
+       * Run the collections in a worker thread of this process, so that their CPU and
+       * garbage collections do not delay the reads this process answers. Needs a
+       * database the worker can connect to (PostgreSQL, or SQLite in a file), and no
+       * checks or sources added by modules (those run in the backend's own thread);
+       * otherwise the collections run in the backend's thread, and the startup log says
+       * why. Defaults to false.
+       */
+      worker?: boolean;
     };
     /** Daily score and status points per entity, for trends. */
     history?: {

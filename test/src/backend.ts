@@ -31,6 +31,8 @@ export async function startMeshBackend(options: {
   realScheduler?: boolean;
   /** More backend features, e.g. an adopter's module that extends the mesh plugin. */
   features?: BackendFeature[];
+  /** Collects the plugin's log lines here (message and fields) instead of printing them. */
+  logs?: Array<{ level: string; message: string; meta?: unknown }>;
 }): Promise<TestBackend> {
   // The test backend does not close the databases it opens, so the test owns the
   // connection and closes it after the backend stops.
@@ -47,6 +49,7 @@ export async function startMeshBackend(options: {
       ...(options.features ?? []),
       mockServices.database.factory({ knex }),
       ...(options.realScheduler ? [schedulerServiceFactory] : []),
+      ...(options.logs ? [recordingLogger(options.logs).factory] : []),
       catalogServiceMock.factory({ entities: options.entities }),
       // A request without a token must be anonymous here, as in a real backend.
       mockServices.httpAuth.factory({
@@ -76,4 +79,20 @@ export async function startMeshBackend(options: {
       if (!options.knex) await knex.destroy();
     },
   };
+}
+
+function recordingLogger(
+  logs: Array<{ level: string; message: string; meta?: unknown }>,
+) {
+  const line = (level: string) => (message: string, meta?: unknown) => {
+    logs.push({ level, message, meta });
+  };
+  const logger = mockServices.logger.mock({
+    error: line('error'),
+    warn: line('warn'),
+    info: line('info'),
+    debug: line('debug'),
+    child: () => logger,
+  });
+  return logger;
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import type { TrafficSpec } from 'mesh-devtools/metrics';
+import type { MeshReport } from '@mesh-readiness/plugin-mesh-common';
 
 /** Where the scenario folders live; the demo is a scenario too. */
 export const REPO_ROOT = path.resolve(resolvePackagePath('mesh-test'), '..');
@@ -219,4 +220,53 @@ export function readManifests(dir: string): any[] {
     }
   }
   return out;
+}
+
+/** The expected range when the value lies in it; the value itself otherwise. */
+function inRange(value: number | null, range: { min: number; max: number }) {
+  return value !== null && value >= range.min && value <= range.max
+    ? range
+    : { min: value ?? NaN, max: value ?? NaN };
+}
+
+/**
+ * The report seen through the keys expected.yaml names, so that one `toEqual` compares
+ * them and a mismatch shows the actual value.
+ */
+export function actualFor(
+  report: MeshReport,
+  expected: ExpectedEntity,
+): ExpectedEntity {
+  const statuses = Object.fromEntries(report.checks.map(c => [c.id, c.status]));
+  const words = (
+    wanted: Record<string, string> | undefined,
+    field: 'summary' | 'remediation',
+  ) =>
+    wanted &&
+    Object.fromEntries(
+      Object.entries(wanted).map(([id, w]) => {
+        const text = report.checks.find(c => c.id === id)?.[field] ?? '';
+        return [id, text.includes(w) ? w : text];
+      }),
+    );
+  const actual: ExpectedEntity = {
+    checks: Object.fromEntries(
+      Object.keys(expected.checks).map(id => [id, statuses[id]]),
+    ),
+    provider: report.mesh.provider,
+    dataPlane: report.mesh.dataPlane,
+    health: report.health.status,
+    readiness: report.readiness.level,
+    pods: report.workloads.reduce((s, w) => s + w.pods, 0),
+    meshedPods: report.workloads.reduce((s, w) => s + w.meshedPods, 0),
+    rps: expected.rps && inRange(report.health.requestsPerSecond, expected.rps),
+    workloads: report.workloads
+      .map(w => `${w.cluster}/${w.namespace}/${w.kind}/${w.name}`)
+      .sort(),
+    summaries: words(expected.summaries, 'summary'),
+    remediations: words(expected.remediations, 'remediation'),
+  };
+  return Object.fromEntries(
+    Object.entries(actual).filter(([k]) => k in expected),
+  ) as ExpectedEntity;
 }

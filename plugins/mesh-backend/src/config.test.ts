@@ -38,7 +38,7 @@ describe('readMeshConfig', () => {
       attestations: [],
       requireAuth: true,
       metrics: { allowUnauthenticated: false, checkStatusZeros: false },
-      collector: { enabled: true },
+      collector: { enabled: true, worker: false },
       history: { retentionDays: 365 },
       health: { tolerances: undefined },
       checks: {
@@ -293,10 +293,21 @@ describe('readMeshConfig', () => {
   it('reads whether this replica collects, and refuses anything but a boolean', () => {
     expect(read({ collector: { enabled: false } }).collector).toEqual({
       enabled: false,
+      worker: false,
     });
-    expect(read({ collector: {} }).collector).toEqual({ enabled: true });
+    expect(read({ collector: {} }).collector).toEqual({
+      enabled: true,
+      worker: false,
+    });
+    expect(read({ collector: { worker: true } }).collector).toEqual({
+      enabled: true,
+      worker: true,
+    });
     expect(() => read({ collector: { enabled: 'no' } })).toThrow(
       'mesh.collector.enabled',
+    );
+    expect(() => read({ collector: { worker: 'yes' } })).toThrow(
+      'mesh.collector.worker',
     );
     expect(() => read({ collector: { replicas: 2 } })).toThrow(
       'mesh.collector',

@@ -370,7 +370,10 @@ const meshSchema = z
       .strict()
       .optional(),
     collector: z
-      .object({ enabled: z.boolean().optional() })
+      .object({
+        enabled: z.boolean().optional(),
+        worker: z.boolean().optional(),
+      })
       .strict()
       .optional(),
     history: z
@@ -446,7 +449,14 @@ export interface MeshConfig {
    * A replica that does not only serves: its refreshes trigger the collecting replicas'
    * tasks and wait for them, so reads never share a process with a collection.
    */
-  collector: { enabled: boolean };
+  collector: {
+    enabled: boolean;
+    /**
+     * Whether runs execute in a worker thread (`mesh.collector.worker`, default false):
+     * see collector/worker/host.ts.
+     */
+    worker: boolean;
+  };
   /** Request-health tolerances; Kiali's defaults when unset. */
   health: { tolerances?: Tolerance[] };
   history: { retentionDays: number };
@@ -583,7 +593,10 @@ export function readMeshConfig(
       allowUnauthenticated: value.metrics?.allowUnauthenticated ?? false,
       checkStatusZeros: value.metrics?.checkStatusZeros ?? false,
     },
-    collector: { enabled: value.collector?.enabled ?? true },
+    collector: {
+      enabled: value.collector?.enabled ?? true,
+      worker: value.collector?.worker ?? false,
+    },
     history: { retentionDays: value.history?.retentionDays ?? 365 },
     health: { tolerances: value.health?.tolerances },
     checks: checkSettings(

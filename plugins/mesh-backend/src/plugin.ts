@@ -11,11 +11,9 @@ import {
   meshSourcesExtensionPoint,
 } from '@mesh-readiness/plugin-mesh-node';
 import { registerMeshActions } from './actions';
-import { CheckRegistry } from './checks/registry';
-import {
-  createClusterSourcesFactory,
-  SourceExtensions,
-} from './collector/clusterSources';
+import { SourceExtensions } from './collector/clusterSources';
+import { collectorParts } from './collector/wiring';
+import { collectionWorker } from './collector/worker/host';
 import { MeshCollector, runDeadlineOf } from './collector/MeshCollector';
 import { collectTaskId, TriggeredRefresh } from './collector/triggeredRefresh';
 import { readMeshConfig } from './config';
@@ -41,6 +39,13 @@ import { openStores } from './store';
  * (the scheduler checks for due work every few seconds).
  */
 const TRIGGER_PICKUP_MS = 15_000;
+
+function hasSourceExtensions(sources: SourceExtensions): boolean {
+  return (
+    sources.queriers.length > 0 ||
+    Object.values(sources.factories).some(list => list.length > 0)
+  );
+}
 
 /**
  * The `mesh` backend plugin: scheduled collection of mesh telemetry and configuration,
@@ -81,6 +86,7 @@ export const meshPlugin = createBackendPlugin({
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        lifecycle: coreServices.lifecycle,
         userInfo: coreServices.userInfo,
         catalog: catalogServiceRef,
         actionsRegistry: actionsRegistryServiceRef,
@@ -95,6 +101,7 @@ export const meshPlugin = createBackendPlugin({
         auth,
         permissions,
         permissionsRegistry,
+        lifecycle,
         userInfo,
         catalog,
         actionsRegistry,
@@ -127,20 +134,11 @@ export const meshPlugin = createBackendPlugin({
             'No mesh.clusters configured: reports will say that nothing is collected',
           );
         }
-        const registry = new CheckRegistry(customChecks, undefined, {
-          severities: meshConfig.severities,
-        });
-        const rawClusters = new Map(
-          (config.getOptionalConfigArray('mesh.clusters') ?? []).map(c => [
-            c.getString('name'),
-            c,
-          ]),
+        const { registry, context, sourcesFactory } = collectorParts(
+          config,
+          meshConfig,
+          { checks: customChecks, sources },
         );
-        const context = {
-          window: meshConfig.window,
-          tolerances: meshConfig.health.tolerances,
-          checks: meshConfig.checks,
-        };
         const stores = await openStores(database, {
           declaredAttestations: meshConfig.attestations,
         });
@@ -157,6 +155,19 @@ export const meshPlugin = createBackendPlugin({
           })),
           checkStatusZeros: meshConfig.metrics.checkStatusZeros,
         });
+        const executor = meshConfig.collector.worker
+          ? await collectionWorker({
+              config,
+              database: await database.getClient(),
+              extended: customChecks.length > 0 || hasSourceExtensions(sources),
+              catalog,
+              auth,
+              logger,
+              observer: metrics.observer,
+              written: reports => stores.reports.recent.written(reports),
+            })
+          : undefined;
+        if (executor) lifecycle.addShutdownHook(() => executor.close());
         const collector = new MeshCollector({
           config: meshConfig,
           observer: metrics.observer,
@@ -166,9 +177,8 @@ export const meshPlugin = createBackendPlugin({
           logger,
           registry,
           context,
-          sourcesFactory: createClusterSourcesFactory(sources, name =>
-            rawClusters.get(name),
-          ),
+          sourcesFactory,
+          executor,
           remote: meshConfig.collector.enabled
             ? undefined
             : new TriggeredRefresh({

@@ -55,8 +55,11 @@ const ENTITY_FIELDS = [
 
 export interface MeshCollectorOptions {
   config: MeshConfig;
-  catalog: CatalogService;
-  auth: AuthService;
+  catalog: Pick<
+    CatalogService,
+    'getEntities' | 'getEntitiesByRefs' | 'getEntityByRef'
+  >;
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   stores: MeshStores;
   logger: LoggerService;
   registry: CheckRegistry;
@@ -76,6 +79,31 @@ export interface MeshCollectorOptions {
   remote?: Pick<TriggeredRefresh, 'refresh'>;
   /** Told each cluster's collection (the `/metrics` export); never fails a run. */
   observer?: CollectionObserver;
+  /**
+   * Runs the collections somewhere else (collector/worker: a worker thread), so their
+   * CPU and garbage stay off the event loop that answers reads. Runs here when unset.
+   * Requests are still merged and serialised here.
+   */
+  executor?: RunExecutor;
+}
+
+/** Which entities a run reports: plain data, so that it can go to a worker. */
+export interface RunEntities {
+  /** Every mapped entity (a request without an entity joined the run). */
+  allEntities: boolean;
+  /** Entities refreshed on request, reported whether mapped or not. */
+  entities: Entity[];
+}
+
+/**
+ * Carries out runs. `fetched` is called once the run's sources are read, and answers
+ * the entities to report: requests join a run until then, so they are known only then.
+ */
+export interface RunExecutor {
+  execute(
+    clusters: string[],
+    fetched: () => Promise<RunEntities>,
+  ): Promise<CollectionResult>;
 }
 
 /** One cluster's collection in a run, as the observer is told it. */
@@ -196,6 +224,15 @@ export class MeshCollector {
   }
 
   /**
+   * Whether runs asked of this collector execute in this process (its thread or its
+   * worker), which then sees every report they write; false on a replica that triggers
+   * the collecting replicas' runs instead.
+   */
+  get runsHere(): boolean {
+    return !this.options.remote;
+  }
+
+  /**
    * Collects the given clusters (all by default), then rebuilds the reports. Resolves
    * with the result of the run the request joined, which may cover more clusters.
    */
@@ -295,8 +332,15 @@ export class MeshCollector {
       Promise.all(clusters.map(c => runs.started(c, new Date()))),
     );
     let result: CollectionResult | undefined;
+    const fetched = async (): Promise<RunEntities> => {
+      run.fetched = true;
+      return {
+        allEntities: run.allEntities,
+        entities: [...run.entities.values()],
+      };
+    };
     try {
-      result = await this.collectRun(run);
+      result = await (this.options.executor ?? this).execute(clusters, fetched);
       return result;
     } finally {
       const outcome = (c: string) =>
@@ -329,14 +373,22 @@ export class MeshCollector {
     }
   }
 
-  private async collectRun(run: Run): Promise<CollectionResult> {
+  /**
+   * One run, here: sources → snapshots → reports → store. Called by `collect` (through
+   * the executor when one is set) and by a worker's own collector (collector/worker).
+   */
+  async execute(
+    requestedClusters: string[],
+    fetched: () => Promise<RunEntities>,
+  ): Promise<CollectionResult> {
     const started = Date.now();
     const now = new Date();
     const { logger, stores, config } = this.options;
     // Configured clusters only, in config order, as before.
+    const requested = new Set(requestedClusters);
     const clusters = config.clusters
       .map(c => c.name)
-      .filter(n => run.clusters.has(n));
+      .filter(n => requested.has(n));
 
     const timings = new Timings();
     const timed = timings.time.bind(timings);
@@ -364,6 +416,7 @@ export class MeshCollector {
       sourcesMs,
     );
     let fresh: ClusterSnapshot[];
+    let joined: Promise<RunEntities> | undefined;
     try {
       fresh = await timed('fetchSources', () =>
         Promise.all(
@@ -386,7 +439,9 @@ export class MeshCollector {
       );
     } finally {
       clearTimeout(timer);
-      run.fetched = true;
+      joined = fetched();
+      // Awaited below; when the fetch failed, the run ends here with that failure.
+      joined.catch(() => undefined);
     }
     // The last run's snapshots are read only where they are needed: clusters this run
     // does not collect, and clusters where a source failed (to keep what it last gave).
@@ -414,14 +469,14 @@ export class MeshCollector {
         notYetCollected(c.name, Boolean(c.prometheus), Boolean(c.tracing)),
     );
 
+    const spec = await joined;
     const entities = await timed('listEntities', async () => {
-      const requested = [...run.entities.values()];
-      if (!run.allEntities) return requested;
+      if (!spec.allEntities) return spec.entities;
       const mapped = await this.listMappedEntities();
       const refs = new Set(mapped.map(e => stringifyEntityRef(e)));
       return [
         ...mapped,
-        ...requested.filter(e => !refs.has(stringifyEntityRef(e))),
+        ...spec.entities.filter(e => !refs.has(stringifyEntityRef(e))),
       ];
     });
     const reports = await this.storeReports(entities, snapshots, now, timed);
@@ -443,7 +498,7 @@ export class MeshCollector {
         `Mesh collection for cluster '${c.name}' is degraded: ${c.error}`,
       );
     }
-    if (run.allEntities) {
+    if (spec.allEntities) {
       await timed('saveClusterFleet', () =>
         this.saveClusterFleet(
           result.filter(c => c.ok).map(c => c.name),

@@ -30,7 +30,7 @@ function refOf(
  */
 export async function scorecardEntityInfos(
   entities: Entity[],
-  catalog: CatalogService,
+  catalog: Pick<CatalogService, 'getEntitiesByRefs'>,
   credentials: BackstageCredentials,
   onError: (e: unknown) => void,
 ): Promise<Map<string, ScorecardEntityInfo>> {

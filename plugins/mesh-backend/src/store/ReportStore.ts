@@ -24,6 +24,14 @@ interface ReportRow {
   score: number;
 }
 
+/**
+ * Told the reports a store just committed, keyed by lower-cased ref: a collection in a
+ * worker hands them to the RecentReports of the thread that serves reads.
+ */
+export type ReportsWritten = (
+  reports: Array<[key: string, value: StoredReportJson]>,
+) => void;
+
 /** Reports per entity in the plugin's own database (SQLite or PostgreSQL). */
 export class ReportStore {
   /** Report reads of the last few seconds (RecentReports: what that costs in freshness). */
@@ -36,12 +44,17 @@ export class ReportStore {
     }>
   >();
   private checkTimer?: NodeJS.Timeout;
+  private readonly written?: ReportsWritten;
 
   constructor(
     private readonly db: Knex,
-    options: { recent?: ConstructorParameters<typeof RecentReports>[0] } = {},
+    options: {
+      recent?: ConstructorParameters<typeof RecentReports>[0];
+      written?: ReportsWritten;
+    } = {},
   ) {
     this.recent = new RecentReports(options.recent);
+    this.written = options.written;
   }
 
   async getReport(entityRef: string): Promise<MeshReport | undefined> {
@@ -178,11 +191,11 @@ export class ReportStore {
       // The scorecard's narrow rows, in the same transaction as the reports.
       await saveScorecardRows(tx, reports, entities);
     });
-    this.recent.written(
-      reports.map((r, i) => [
-        r.entityRef.toLocaleLowerCase('en-US'),
-        { json: json[i], generatedAt: r.generatedAt },
-      ]),
-    );
+    const written = reports.map((r, i): [string, StoredReportJson] => [
+      r.entityRef.toLocaleLowerCase('en-US'),
+      { json: json[i], generatedAt: r.generatedAt },
+    ]);
+    this.recent.written(written);
+    this.written?.(written);
   }
 }

@@ -8,7 +8,7 @@ import { AttestationStore } from './AttestationStore';
 import { ClusterRunStore } from './ClusterRunStore';
 import { ClusterFleetStore } from './ClusterFleetStore';
 import { HistoryStore } from './HistoryStore';
-import { ReportStore } from './ReportStore';
+import { ReportStore, ReportsWritten } from './ReportStore';
 import { ScorecardStore } from './ScorecardStore';
 import { SnapshotStore } from './SnapshotStore';
 import { WaiverStore } from './WaiverStore';
@@ -47,7 +47,11 @@ export interface MeshStores {
 /** Opens the plugin's stores, migrating the database first unless told not to. */
 export async function openStores(
   database: DatabaseService | Knex,
-  options: { declaredAttestations?: Attestation[] } = {},
+  options: {
+    declaredAttestations?: Attestation[];
+    /** Told what the report store commits (ReportStore's `written`). */
+    reportsWritten?: ReportsWritten;
+  } = {},
 ): Promise<MeshStores> {
   const isService = (d: DatabaseService | Knex): d is DatabaseService =>
     typeof (d as DatabaseService).getClient === 'function';
@@ -55,7 +59,7 @@ export async function openStores(
   const skip = isService(database) && database.migrations?.skip;
   if (!skip) await client.migrate.latest({ directory: migrationsDir });
   return {
-    reports: new ReportStore(client),
+    reports: new ReportStore(client, { written: options.reportsWritten }),
     snapshots: new SnapshotStore(client),
     history: new HistoryStore(client),
     attestations: new AttestationStore(client, options.declaredAttestations),
