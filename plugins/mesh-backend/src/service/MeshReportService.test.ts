@@ -80,11 +80,11 @@ describe('MeshReportService reads', () => {
     },
   } as unknown as CatalogService;
 
-  const service = (ttlMs = 5_000) =>
+  const service = (ttlMs = 5_000, collector = {} as MeshCollector) =>
     new MeshReportService({
       entities: new CatalogEntities(catalog, { ttlMs }),
       stores,
-      collector: {} as MeshCollector,
+      collector,
       registry: new CheckRegistry(),
       context: { window: '5m' } as any,
       staleAfterMs: 15 * MINUTE,
@@ -115,7 +115,7 @@ describe('MeshReportService reads', () => {
         new Date(NOW.getTime() - 3 * 24 * 60 * MINUTE).toISOString(),
       ),
     ]);
-    visible.set('user:default/alice', new Set(['fresh', 'old']));
+    visible.set('user:default/alice', new Set(['fresh', 'old', 'rewritten']));
     visible.set('user:default/bob', new Set(['old']));
   });
 
@@ -175,5 +175,40 @@ describe('MeshReportService reads', () => {
       }
     }
     expect(lookups).toHaveLength(3);
+  });
+
+  it('keeps the reports it holds after a run of this process, and forgets them after a run elsewhere', async () => {
+    const at = (minutes: number) =>
+      new Date(NOW.getTime() + minutes * MINUTE).toISOString();
+    await stores.reports.saveReports([report('rewritten', at(0))]);
+    // Another replica's writes: not seen by this process's store as it writes.
+    const elsewhere = (await openStores(knex)).reports;
+    const collector = (runsHere: boolean) =>
+      ({
+        runsHere,
+        collect: async () => {
+          await elsewhere.saveReports([
+            report('rewritten', at(runsHere ? 1 : 2)),
+          ]);
+          return { clusters: [] };
+        },
+      } as unknown as MeshCollector);
+    const generatedAt = async (s: MeshReportService) =>
+      (
+        JSON.parse(
+          await s.getReportJson(ref('rewritten'), alice, NOW),
+        ) as MeshReport
+      ).generatedAt;
+
+    const here = service(5_000, collector(true));
+    expect(await generatedAt(here)).toBe(at(0));
+    await here.refresh({});
+    // A run here hands its reports to what is held as it writes (ReportStore.written);
+    // this one wrote through another store, so what is held is unchanged: not forgotten.
+    expect(await generatedAt(here)).toBe(at(0));
+
+    const triggering = service(5_000, collector(false));
+    await triggering.refresh({});
+    expect(await generatedAt(triggering)).toBe(at(2));
   });
 });

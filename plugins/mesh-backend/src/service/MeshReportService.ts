@@ -163,9 +163,11 @@ export class MeshReportService {
         );
       }
     }
-    const { clusters } = await this.options.collector.collect({ entityRef });
-    // Another replica may have run the collection: what this one read before is old.
-    this.options.stores.reports.recent.forget();
+    const { collector } = this.options;
+    const { clusters } = await collector.collect({ entityRef });
+    // Another replica ran the collection: what this one read before is old. A run of
+    // this process (in its thread or its worker) replaced what is held as it wrote.
+    if (!collector.runsHere) this.options.stores.reports.recent.forget();
     return { clusters };
   }
 }
