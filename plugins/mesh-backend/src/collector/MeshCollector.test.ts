@@ -222,7 +222,7 @@ describe('MeshCollector', () => {
           name: 'c1',
           ok: false,
           error:
-            'kubernetes: run deadline of 3m passed for the sources (162s; the rest is kept to build the reports) while fetching Kubernetes API https://k8s.example',
+            'kubernetes: run deadline of 3m passed for the sources (153s; the rest is kept to build the reports) while fetching Kubernetes API https://k8s.example',
         },
       ]);
       expect(signal?.aborted).toBe(true);
