@@ -56,9 +56,20 @@ function firstLine(child) {
     let stderr = '';
     child.stderr.on('data', d => (stderr += d));
     rl.once('line', line => resolve(line));
-    child.once('exit', code =>
-      reject(new Error(`exited with ${code}: ${stderr.slice(-2000)}`)),
-    );
+    child.once('exit', code => {
+      // V8's out-of-heap report ends with a long native stack: the tail alone may no
+      // longer name the cause, which cappedPhase reads.
+      const oom = /out of memory|OutOfMemory|OOMErrorHandler|heap limit/.test(
+        stderr,
+      );
+      reject(
+        new Error(
+          `exited with ${code}${
+            oom ? ' (JavaScript heap out of memory)' : ''
+          }: ${stderr.slice(-2000)}`,
+        ),
+      );
+    });
   });
 }
 
