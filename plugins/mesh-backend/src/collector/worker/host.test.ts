@@ -1,11 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { MeshReport } from '@mesh-readiness/plugin-mesh-common';
 import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { entity } from '../../__testUtils__/fixtures';
 import { readMeshConfig } from '../../config';
 import { openStores } from '../../store';
 import { NO_SOURCE_EXTENSIONS } from '../clusterSources';
@@ -13,16 +13,9 @@ import { MeshCollector } from '../MeshCollector';
 import { collectorParts } from '../wiring';
 import { collectionWorker, workerDatabaseOf, WorkerRuns } from './host';
 
-const ENTITY: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'checkout',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'checkout' },
-  },
-  spec: { type: 'service', owner: 'team-a' },
-};
+const ENTITY = entity('checkout', {
+  'backstage.io/kubernetes-id': 'checkout',
+});
 
 const MANIFEST = `
 apiVersion: v1
