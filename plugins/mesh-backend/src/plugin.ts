@@ -40,13 +40,6 @@ import { openStores } from './store';
  */
 const TRIGGER_PICKUP_MS = 15_000;
 
-function hasSourceExtensions(sources: SourceExtensions): boolean {
-  return (
-    sources.queriers.length > 0 ||
-    Object.values(sources.factories).some(list => list.length > 0)
-  );
-}
-
 /**
  * The `mesh` backend plugin: scheduled collection of mesh telemetry and configuration,
  * readiness checks, and the reports API. Wiring only.
@@ -159,7 +152,7 @@ export const meshPlugin = createBackendPlugin({
           ? await collectionWorker({
               config,
               database: await database.getClient(),
-              extended: customChecks.length > 0 || hasSourceExtensions(sources),
+              extensions: { checks: customChecks, sources },
               catalog,
               auth,
               logger,

@@ -41,6 +41,14 @@ export const NO_SOURCE_EXTENSIONS: SourceExtensions = {
   queriers: [],
 };
 
+/** Whether modules added any source or PromQL client. */
+export function hasSourceExtensions(sources: SourceExtensions): boolean {
+  return (
+    sources.queriers.length > 0 ||
+    Object.values(sources.factories).some(list => list.length > 0)
+  );
+}
+
 /** Client configuration for a live API server, from the mesh or Kubernetes plugin config. */
 export function kubeConfigFor(cluster: ClusterConfig): KubeConfig {
   const kubeConfig = new KubeConfig();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { entity } from '../../__testUtils__/fixtures';
 import { readMeshConfig } from '../../config';
 import { openStores } from '../../store';
-import { NO_SOURCE_EXTENSIONS } from '../clusterSources';
+import { NO_SOURCE_EXTENSIONS, SourceExtensions } from '../clusterSources';
 import { MeshCollector } from '../MeshCollector';
 import { collectorParts } from '../wiring';
 import { collectionWorker, workerDatabaseOf, WorkerRuns } from './host';
@@ -104,7 +104,7 @@ describe('collections in a worker thread', () => {
       ? await collectionWorker({
           config,
           database: knex,
-          extended: false,
+          extensions: { checks: [], sources: NO_SOURCE_EXTENSIONS },
           catalog,
           auth,
           logger,
@@ -196,17 +196,21 @@ describe('collections in a worker thread', () => {
       useNullAsDefault: true,
     });
     knexes.push(memory);
-    const cases: Array<[Knex, boolean, RegExp]> = [
-      [memory, false, /in-memory SQLite database/],
-      [file, true, /modules added checks or sources/],
+    const added: SourceExtensions = {
+      ...NO_SOURCE_EXTENSIONS,
+      queriers: [() => undefined],
+    };
+    const cases: Array<[Knex, SourceExtensions, RegExp]> = [
+      [memory, NO_SOURCE_EXTENSIONS, /in-memory SQLite database/],
+      [file, added, /modules added checks or sources/],
     ];
-    for (const [database, extended, why] of cases) {
+    for (const [database, sources, why] of cases) {
       const logger = mockServices.logger.mock();
       await expect(
         collectionWorker({
           config,
           database,
-          extended,
+          extensions: { checks: [], sources },
           catalog,
           auth,
           logger,

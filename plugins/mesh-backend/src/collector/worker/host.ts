@@ -17,6 +17,8 @@ import type {
   RunExecutor,
 } from '../MeshCollector';
 import type { StoredReportBytes } from '../../store/recentReports';
+import type { MeshCheck } from '@mesh-readiness/plugin-mesh-node';
+import { hasSourceExtensions, SourceExtensions } from '../clusterSources';
 import {
   decodeCatalogRequest,
   FromWorker,
@@ -218,11 +220,11 @@ export async function collectionWorker(
   options: Omit<WorkerRunsOptions, 'config' | 'database'> & {
     config: Config;
     database: Knex;
-    /** Modules added checks or sources: functions, which stay in this thread. */
-    extended: boolean;
+    /** What modules added: functions, which stay in this thread. */
+    extensions: { checks: MeshCheck[]; sources: SourceExtensions };
   },
 ): Promise<WorkerRuns | undefined> {
-  const { config, database, extended, ...rest } = options;
+  const { config, database, extensions, ...rest } = options;
   const target = workerDatabaseOf(database);
   const stay = (why: string) => {
     rest.logger.warn(
@@ -230,7 +232,7 @@ export async function collectionWorker(
     );
     return undefined;
   };
-  if (extended)
+  if (extensions.checks.length > 0 || hasSourceExtensions(extensions.sources))
     return stay(
       'modules added checks or sources, which run in this thread only',
     );
@@ -283,9 +285,10 @@ export function workerDatabaseOf(
 function isPlainData(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   try {
+    // Throws on what cannot cross to a thread: functions, at any depth.
     structuredClone(value);
+    return true;
   } catch {
     return false;
   }
-  return Object.values(value as object).every(v => typeof v !== 'function');
 }
